@@ -1,0 +1,309 @@
+//! The lake: Hive-partitioned Parquet files plus a commit log, on any object store.
+//!
+//! Layout below the lake's root:
+//! ```text
+//! crossings/port=CGK/local_date=2026-10-20/part-<run>-00000.parquet
+//! rejects/run_id=<run>/part-<run>-00000.parquet
+//! _gerbang_log/00000000000000000001.json      one commit per ingest run
+//! ```
+//! A run first writes its data files under names nobody else uses, then makes them visible
+//! with one small commit object written with [`PutMode::Create`]. A reader sees exactly the
+//! files named by the commits, so a run that dies before its commit leaves only unreferenced
+//! files behind and the lake reads as before; two runs racing for the same version cannot
+//! both win. The commit also records every source file with its content hash, which is what
+//! makes re-ingesting a file a no-op.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use datafusion::arrow::array::RecordBatch;
+use datafusion::parquet::arrow::AsyncArrowWriter;
+use datafusion::parquet::basic::{Compression, ZstdLevel};
+use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+use futures::TryStreamExt;
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::{IngestError, Result};
+use crate::schema::Table;
+
+const LOG_DIR: &str = "_gerbang_log";
+
+/// A lake location: an object store and the prefix the lake lives under.
+#[derive(Debug, Clone)]
+pub struct Lake {
+    store: Arc<dyn ObjectStore>,
+    root: Path,
+    /// `scheme://authority/` of the store, as DataFusion registers object stores.
+    store_url: Url,
+    location: String,
+}
+
+/// One data file that a commit made visible.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DataFile {
+    pub table: String,
+    /// Path below the lake root.
+    pub path: String,
+    /// Partition column values, as written in the folder names.
+    pub partition: BTreeMap<String, String>,
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+/// What a run did with one source file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceFile {
+    /// Location of the file in the inbox when it was read.
+    pub file: String,
+    pub feed: String,
+    pub sha256: String,
+    pub rows_in: u64,
+    pub rows_landed: u64,
+    pub rows_rejected: u64,
+}
+
+/// One committed ingest run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Commit {
+    pub version: u64,
+    pub run_id: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub sources: Vec<SourceFile>,
+    pub files: Vec<DataFile>,
+}
+
+/// The lake as of one version: every commit up to it.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub commits: Vec<Commit>,
+}
+
+impl Snapshot {
+    /// The lake version (0 for an empty lake). It changes with every committed run.
+    pub fn version(&self) -> u64 {
+        self.commits.last().map_or(0, |c| c.version)
+    }
+
+    /// The visible data files of `table`.
+    pub fn files(&self, table: &str) -> impl Iterator<Item = &DataFile> {
+        self.commits
+            .iter()
+            .flat_map(|c| c.files.iter())
+            .filter(move |f| f.table == table)
+    }
+
+    /// Every landed source file by content hash, with the run that landed it.
+    pub fn landed_sources(&self) -> HashMap<&str, Vec<(&SourceFile, &str)>> {
+        let mut landed: HashMap<&str, Vec<(&SourceFile, &str)>> = HashMap::new();
+        for commit in &self.commits {
+            for source in &commit.sources {
+                landed
+                    .entry(source.sha256.as_str())
+                    .or_default()
+                    .push((source, commit.run_id.as_str()));
+            }
+        }
+        landed
+    }
+}
+
+impl Lake {
+    /// Opens a lake at a local path or an object-store URL (`file:///…`, `s3://bucket/prefix`).
+    /// A local folder is created if missing.
+    pub fn open(location: &str) -> Result<Lake> {
+        let url = location_url(location)?;
+        if url.scheme() == "file" {
+            let dir = url.to_file_path().map_err(|()| {
+                IngestError::Config(format!("'{location}' is not a usable local path"))
+            })?;
+            std::fs::create_dir_all(&dir).map_err(|source| IngestError::Io {
+                context: format!("creating the lake folder {}", dir.display()),
+                source,
+            })?;
+        }
+        let (store, root) =
+            object_store::parse_url(&url).map_err(|source| IngestError::ObjectStore {
+                context: format!("opening the lake at {location}"),
+                source,
+            })?;
+        let mut store_url = url.clone();
+        store_url.set_path("/");
+        store_url.set_query(None);
+        Ok(Lake {
+            store: Arc::from(store),
+            root,
+            store_url,
+            location: location.to_string(),
+        })
+    }
+
+    pub fn store(&self) -> Arc<dyn ObjectStore> {
+        Arc::clone(&self.store)
+    }
+
+    /// `scheme://authority/` of the lake's object store.
+    pub fn store_url(&self) -> &Url {
+        &self.store_url
+    }
+
+    /// The location the lake was opened with, for messages.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The full object-store path of a path below the lake root.
+    pub fn path(&self, relative: &str) -> Path {
+        relative
+            .split('/')
+            .filter(|part| !part.is_empty())
+            .fold(self.root.clone(), |path, part| path.join(part))
+    }
+
+    /// Reads every commit. Commits are small; a lake with years of nightly runs has a few
+    /// thousand.
+    pub async fn snapshot(&self) -> Result<Snapshot> {
+        let log = self.path(LOG_DIR);
+        let mut names: Vec<(u64, Path)> = self
+            .store
+            .list(Some(&log))
+            .map_ok(|meta| meta.location)
+            .try_collect::<Vec<_>>()
+            .await
+            .map_err(IngestError::store(format!(
+                "listing the commit log of {}",
+                self.location
+            )))?
+            .into_iter()
+            .filter_map(|path| {
+                let name = path.filename()?;
+                let version = name.strip_suffix(".json")?.parse::<u64>().ok()?;
+                Some((version, path))
+            })
+            .collect();
+        names.sort_by_key(|(version, _)| *version);
+        let mut commits = Vec::with_capacity(names.len());
+        for (version, path) in names {
+            let bytes = self
+                .store
+                .get(&path)
+                .await
+                .map_err(IngestError::store(format!("reading commit {path}")))?
+                .bytes()
+                .await
+                .map_err(IngestError::store(format!("reading commit {path}")))?;
+            let commit: Commit =
+                serde_json::from_slice(&bytes).map_err(|e| IngestError::CorruptLog {
+                    path: path.to_string(),
+                    message: e.to_string(),
+                })?;
+            if commit.version != version {
+                return Err(IngestError::CorruptLog {
+                    path: path.to_string(),
+                    message: format!("it says it is version {}", commit.version),
+                });
+            }
+            commits.push(commit);
+        }
+        Ok(Snapshot { commits })
+    }
+
+    /// Writes one Parquet data file of `table` and returns its description. The file stays
+    /// invisible until a commit names it.
+    pub async fn write_data_file(
+        &self,
+        table: Table,
+        partition: BTreeMap<String, String>,
+        file_name: &str,
+        batches: &[RecordBatch],
+    ) -> Result<DataFile> {
+        let mut relative = table.name().to_string();
+        for (column, value) in &partition {
+            relative.push_str(&format!("/{column}={value}"));
+        }
+        relative.push('/');
+        relative.push_str(file_name);
+        let path = self.path(&relative);
+        let writer = object_store::buffered::BufWriter::new(self.store(), path.clone());
+        let mut parquet =
+            AsyncArrowWriter::try_new(writer, table.schema(), Some(writer_properties()))?;
+        let mut rows = 0u64;
+        for batch in batches {
+            rows += batch.num_rows() as u64;
+            parquet.write(batch).await?;
+        }
+        parquet.close().await?;
+        let bytes = self
+            .store
+            .head(&path)
+            .await
+            .map_err(IngestError::store(format!("checking the data file {path}")))?
+            .size;
+        Ok(DataFile {
+            table: table.name().to_string(),
+            path: relative,
+            partition,
+            rows,
+            bytes,
+        })
+    }
+
+    /// Makes a run visible as version `snapshot.version() + 1`. Fails with
+    /// [`IngestError::ConcurrentCommit`] if another run took that version first.
+    pub async fn commit(&self, mut commit: Commit, based_on: &Snapshot) -> Result<Commit> {
+        commit.version = based_on.version() + 1;
+        let path = self.path(&format!("{LOG_DIR}/{:020}.json", commit.version));
+        let body = serde_json::to_vec_pretty(&commit)
+            .map_err(|e| IngestError::Config(format!("the commit could not be serialised: {e}")))?;
+        let options = PutOptions {
+            mode: PutMode::Create,
+            ..PutOptions::default()
+        };
+        match self
+            .store
+            .put_opts(&path, PutPayload::from(body), options)
+            .await
+        {
+            Ok(_) => Ok(commit),
+            Err(object_store::Error::AlreadyExists { .. }) => Err(IngestError::ConcurrentCommit {
+                version: commit.version,
+            }),
+            Err(source) => Err(IngestError::ObjectStore {
+                context: format!("writing commit {path}"),
+                source,
+            }),
+        }
+    }
+}
+
+/// Data files are sorted by time within a partition and carry page-level statistics so that
+/// DataFusion can prune row groups and pages on the columns KPIs filter by.
+fn writer_properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_max_row_group_row_count(Some(128 * 1024))
+        .build()
+}
+
+/// Turns a path or URL into a URL; relative paths are taken from the current directory.
+pub fn location_url(location: &str) -> Result<Url> {
+    if let Ok(url) = Url::parse(location)
+        && url.scheme().len() > 1
+    {
+        return Ok(url);
+    }
+    let path = std::path::absolute(location).map_err(|source| IngestError::Io {
+        context: format!("resolving the path {location}"),
+        source,
+    })?;
+    Url::from_directory_path(&path)
+        .map_err(|()| IngestError::Config(format!("'{location}' is not a usable path")))
+}
