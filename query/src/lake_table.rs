@@ -1,0 +1,197 @@
+//! A lake table as DataFusion sees it: exactly the files the commit log names.
+//!
+//! Listing folders would also pick up files of a run that died before committing, so the
+//! table is built from the snapshot's file list instead (as delta-rs does). Files are
+//! pruned by their partition values (`port`, `local_date`, `run_id`) before any is opened;
+//! row groups and pages are then pruned by Parquet statistics.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use datafusion::arrow::array::{
+    Array, ArrayRef, BooleanArray, Date32Array, RecordBatch, StringArray,
+};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::catalog::Session;
+use datafusion::common::{DFSchema, Result};
+use datafusion::datasource::file_format::FileFormat;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::PartitionedFile;
+use datafusion::datasource::physical_plan::{FileGroup, FileScanConfigBuilder, ParquetSource};
+use datafusion::datasource::{TableProvider, TableType};
+use datafusion::execution::object_store::ObjectStoreUrl;
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
+use datafusion::physical_plan::ExecutionPlan;
+use datafusion::physical_plan::empty::EmptyExec;
+use gerbang_ingest::lake::{DataFile, Lake};
+use gerbang_ingest::schema::Table;
+
+/// One lake table at one snapshot.
+#[derive(Debug)]
+pub struct LakeTable {
+    table: Table,
+    store_url: ObjectStoreUrl,
+    /// Full object-store paths and descriptions of the visible files.
+    files: Vec<(String, DataFile)>,
+}
+
+impl LakeTable {
+    pub fn new<'a>(
+        lake: &Lake,
+        table: Table,
+        files: impl Iterator<Item = &'a DataFile>,
+    ) -> Result<LakeTable> {
+        let store_url = ObjectStoreUrl::parse(lake.store_url().as_str())?;
+        let files = files
+            .map(|file| (lake.path(&file.path).to_string(), file.clone()))
+            .collect();
+        Ok(LakeTable {
+            table,
+            store_url,
+            files,
+        })
+    }
+
+    /// A batch of the files' partition values, one row per file, to evaluate filters on.
+    fn partition_batch(&self) -> Result<RecordBatch> {
+        let mut fields = Vec::new();
+        let mut columns: Vec<ArrayRef> = Vec::new();
+        let schema = self.table.schema();
+        for name in self.table.partition_columns() {
+            let field = schema.field_with_name(name)?;
+            let values = self
+                .files
+                .iter()
+                .map(|(_, f)| f.partition.get(*name).map(String::as_str));
+            let column: ArrayRef = match field.data_type() {
+                DataType::Date32 => {
+                    let days = values.map(|v| {
+                        v.and_then(|text| text.parse::<chrono::NaiveDate>().ok())
+                            .map(|d| {
+                                d.signed_duration_since(chrono::NaiveDate::default())
+                                    .num_days() as i32
+                            })
+                    });
+                    Arc::new(Date32Array::from_iter(days))
+                }
+                _ => Arc::new(StringArray::from_iter(values)),
+            };
+            fields.push(Field::new(*name, field.data_type().clone(), true));
+            columns.push(column);
+        }
+        Ok(RecordBatch::try_new(
+            Arc::new(Schema::new(fields)),
+            columns,
+        )?)
+    }
+
+    /// Which files may hold rows matching `filters`; filters on other columns keep all.
+    fn prune(&self, state: &dyn Session, filters: &[Expr]) -> Result<Vec<bool>> {
+        let mut keep = vec![true; self.files.len()];
+        let partition_columns = self.table.partition_columns();
+        let usable: Vec<&Expr> = filters
+            .iter()
+            .filter(|f| {
+                let columns = f.column_refs();
+                !columns.is_empty()
+                    && columns
+                        .iter()
+                        .all(|c| partition_columns.contains(&c.name.as_str()))
+            })
+            .collect();
+        if usable.is_empty() || self.files.is_empty() {
+            return Ok(keep);
+        }
+        let batch = self.partition_batch()?;
+        let df_schema = DFSchema::try_from(batch.schema())?;
+        for filter in usable {
+            // A filter that cannot be evaluated on partition values alone prunes nothing.
+            let Ok(physical) = state.create_physical_expr(filter.clone(), &df_schema) else {
+                continue;
+            };
+            let Ok(value) = physical.evaluate(&batch) else {
+                continue;
+            };
+            let Ok(array) = value.into_array(batch.num_rows()) else {
+                continue;
+            };
+            let Some(matches) = array.as_any().downcast_ref::<BooleanArray>() else {
+                continue;
+            };
+            for (index, keep) in keep.iter_mut().enumerate() {
+                // NULL (unknown) keeps the file: pruning must never drop a possible match.
+                if matches.is_valid(index) && !matches.value(index) {
+                    *keep = false;
+                }
+            }
+        }
+        Ok(keep)
+    }
+}
+
+#[async_trait]
+impl TableProvider for LakeTable {
+    fn schema(&self) -> SchemaRef {
+        self.table.schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Base
+    }
+
+    async fn scan(
+        &self,
+        state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let keep = self.prune(state, filters)?;
+        let files: Vec<PartitionedFile> = self
+            .files
+            .iter()
+            .zip(keep)
+            .filter(|(_, keep)| *keep)
+            .map(|((path, file), _)| PartitionedFile::new(path.clone(), file.bytes))
+            .collect();
+        if files.is_empty() {
+            let schema = match projection {
+                Some(indices) => Arc::new(self.table.schema().project(indices)?),
+                None => self.table.schema(),
+            };
+            return Ok(Arc::new(EmptyExec::new(schema)));
+        }
+        let target = state.config().target_partitions().max(1);
+        let mut groups: Vec<Vec<PartitionedFile>> = vec![Vec::new(); target.min(files.len())];
+        let group_count = groups.len();
+        for (index, file) in files.into_iter().enumerate() {
+            groups[index % group_count].push(file);
+        }
+        let source = Arc::new(ParquetSource::new(self.table.schema()));
+        let config = FileScanConfigBuilder::new(self.store_url.clone(), source)
+            .with_file_groups(groups.into_iter().map(FileGroup::new).collect())
+            .with_projection_indices(projection.cloned())?
+            .with_limit(limit)
+            .build();
+        ParquetFormat::default()
+            .with_options(state.table_options().parquet.clone())
+            .create_physical_plan(state, config)
+            .await
+    }
+
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> Result<Vec<TableProviderFilterPushDown>> {
+        // Partition values are also stored in the files, so every filter is re-checked
+        // above the scan; pruning only saves reading.
+        Ok(vec![TableProviderFilterPushDown::Inexact; filters.len()])
+    }
+}
+
+impl LakeTable {
+    /// How many files the table has at this snapshot.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+}

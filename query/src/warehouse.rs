@@ -1,0 +1,280 @@
+//! The [`Warehouse`]: one DataFusion session over one snapshot of the lake.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    ArrayRef, BooleanArray, RecordBatch, StringArray, TimestampMillisecondArray, UInt64Array,
+};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use datafusion::datasource::MemTable;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use gerbang_ingest::lake::{Lake, Snapshot};
+use gerbang_ingest::reference::PortRegistry;
+use gerbang_ingest::schema::Table;
+
+use crate::error::Result;
+use crate::kpi::{self, ViewDefinition};
+use crate::lake_table::LakeTable;
+use crate::targets::MouTargets;
+use crate::udf;
+
+/// A queryable view of the lake at one version, with the KPI library registered.
+///
+/// # Example
+/// ```no_run
+/// # async fn demo() -> gerbang_query::Result<()> {
+/// let warehouse = gerbang_query::Warehouse::open("lake").await?;
+/// let batches = warehouse.sql("SELECT port, count(*) FROM crossings GROUP BY port").await?;
+/// # Ok(()) }
+/// ```
+pub struct Warehouse {
+    ctx: SessionContext,
+    lake: Option<Lake>,
+    version: u64,
+    registry: PortRegistry,
+    targets: MouTargets,
+    views: Vec<ViewDefinition>,
+}
+
+impl std::fmt::Debug for Warehouse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Warehouse")
+            .field("lake", &self.lake.as_ref().map(Lake::location))
+            .field("version", &self.version)
+            .field("targets_version", &self.targets.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Warehouse {
+    /// Opens the lake at a path or URL with the embedded port registry and MoU targets.
+    pub async fn open(location: &str) -> Result<Warehouse> {
+        let lake = Lake::open(location)?;
+        Self::open_lake(lake, PortRegistry::embedded(), MouTargets::embedded()).await
+    }
+
+    /// Opens a lake with the given reference data.
+    pub async fn open_lake(
+        lake: Lake,
+        registry: PortRegistry,
+        targets: MouTargets,
+    ) -> Result<Warehouse> {
+        let snapshot = lake.snapshot().await?;
+        let ctx = new_context();
+        ctx.register_object_store(lake.store_url(), lake.store());
+        for table in Table::ALL {
+            let provider = LakeTable::new(&lake, table, snapshot.files(table.name()))?;
+            ctx.register_table(table.name(), Arc::new(provider))?;
+        }
+        register_batch(&ctx, "ingest_runs", ingest_runs_batch(&snapshot)?)?;
+        let mut warehouse = Warehouse {
+            ctx,
+            lake: Some(lake),
+            version: snapshot.version(),
+            registry,
+            targets,
+            views: Vec::new(),
+        };
+        warehouse.register_reference_and_views().await?;
+        Ok(warehouse)
+    }
+
+    /// A warehouse over in-memory tables instead of a lake: for tests and fixtures. Every
+    /// lake table not given is registered empty.
+    pub async fn from_tables(
+        tables: Vec<(String, Vec<RecordBatch>)>,
+        registry: PortRegistry,
+        targets: MouTargets,
+    ) -> Result<Warehouse> {
+        let ctx = new_context();
+        for table in Table::ALL {
+            if !tables.iter().any(|(name, _)| name == table.name()) {
+                let empty = MemTable::try_new(table.schema(), vec![vec![]])?;
+                ctx.register_table(table.name(), Arc::new(empty))?;
+            }
+        }
+        for (name, batches) in tables {
+            let Some(schema) = batches.first().map(RecordBatch::schema) else {
+                continue;
+            };
+            ctx.register_table(
+                name.as_str(),
+                Arc::new(MemTable::try_new(schema, vec![batches])?),
+            )?;
+        }
+        let empty_runs = ingest_runs_batch(&Snapshot::default())?;
+        register_batch(&ctx, "ingest_runs", empty_runs)?;
+        let mut warehouse = Warehouse {
+            ctx,
+            lake: None,
+            version: 0,
+            registry,
+            targets,
+            views: Vec::new(),
+        };
+        warehouse.register_reference_and_views().await?;
+        Ok(warehouse)
+    }
+
+    async fn register_reference_and_views(&mut self) -> Result<()> {
+        self.ctx.register_udf(udf::port_local_time());
+        register_batch(&self.ctx, "ports", ports_batch(&self.registry)?)?;
+        register_batch(
+            &self.ctx,
+            "mou_targets",
+            self.targets.to_batch(&self.registry)?,
+        )?;
+        self.views = kpi::library()?;
+        for view in &self.views {
+            let statement = format!("CREATE VIEW {} AS {}", view.name, view.sql);
+            self.ctx
+                .sql(&statement)
+                .await
+                .map_err(|e| crate::QueryError::Definition {
+                    file: view.file.to_string(),
+                    message: e.to_string(),
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Runs one SQL statement and collects its result.
+    pub async fn sql(&self, sql: &str) -> Result<Vec<RecordBatch>> {
+        Ok(self.ctx.sql(sql).await?.collect().await?)
+    }
+
+    /// The DataFusion session, for callers that stream or inspect plans.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// The lake version this warehouse reads: it changes with every committed ingest run.
+    pub fn data_version(&self) -> u64 {
+        self.version
+    }
+
+    /// The lake, when this warehouse reads one.
+    pub fn lake(&self) -> Option<&Lake> {
+        self.lake.as_ref()
+    }
+
+    pub fn ports(&self) -> &PortRegistry {
+        &self.registry
+    }
+
+    pub fn targets(&self) -> &MouTargets {
+        &self.targets
+    }
+
+    /// Every view of the KPI library, in registration order.
+    pub fn views(&self) -> &[ViewDefinition] {
+        &self.views
+    }
+}
+
+fn new_context() -> SessionContext {
+    let config = SessionConfig::new()
+        .with_information_schema(true)
+        .with_default_catalog_and_schema("gerbang", "public");
+    let state = SessionStateBuilder::new()
+        .with_config(config)
+        .with_default_features()
+        .build();
+    SessionContext::new_with_state(state)
+}
+
+fn register_batch(ctx: &SessionContext, name: &str, batch: RecordBatch) -> Result<()> {
+    let table = MemTable::try_new(batch.schema(), vec![vec![batch]])?;
+    ctx.register_table(name, Arc::new(table))?;
+    Ok(())
+}
+
+fn ports_batch(registry: &PortRegistry) -> Result<RecordBatch> {
+    let ports: Vec<_> = registry.iter().collect();
+    let text = |f: &dyn Fn(&gerbang_ingest::reference::Port) -> &str| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(ports.iter().map(|p| f(p))))
+    };
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("port", DataType::Utf8, false),
+        Field::new("name", DataType::Utf8, false),
+        Field::new("bps_name", DataType::Utf8, true),
+        Field::new("kind", DataType::Utf8, false),
+        Field::new("zone", DataType::Utf8, false),
+        Field::new("zone_label", DataType::Utf8, false),
+        Field::new("country", DataType::Utf8, false),
+        Field::new("benchmark", DataType::Boolean, false),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        text(&|p| &p.code),
+        text(&|p| &p.name),
+        Arc::new(StringArray::from_iter(
+            ports.iter().map(|p| p.bps_name.as_deref()),
+        )),
+        text(&|p| p.kind.as_str()),
+        text(&|p| p.zone.name()),
+        text(&|p| p.zone_label()),
+        text(&|p| &p.country),
+        Arc::new(BooleanArray::from_iter(
+            ports.iter().map(|p| Some(p.benchmark)),
+        )),
+    ];
+    Ok(RecordBatch::try_new(schema, columns).map_err(datafusion::error::DataFusionError::from)?)
+}
+
+/// `ingest_runs`: one row per source file per committed run.
+fn ingest_runs_batch(snapshot: &Snapshot) -> Result<RecordBatch> {
+    let rows: Vec<_> = snapshot
+        .commits
+        .iter()
+        .flat_map(|c| c.sources.iter().map(move |s| (c, s)))
+        .collect();
+    let utc = || DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("run_id", DataType::Utf8, false),
+        Field::new("version", DataType::UInt64, false),
+        Field::new("started_at", utc(), false),
+        Field::new("finished_at", utc(), false),
+        Field::new("source_file", DataType::Utf8, false),
+        Field::new("feed", DataType::Utf8, false),
+        Field::new("sha256", DataType::Utf8, false),
+        Field::new("rows_in", DataType::UInt64, false),
+        Field::new("rows_landed", DataType::UInt64, false),
+        Field::new("rows_rejected", DataType::UInt64, false),
+    ]));
+    let time = |f: &dyn Fn(&gerbang_ingest::lake::Commit) -> i64| -> ArrayRef {
+        Arc::new(
+            TimestampMillisecondArray::from_iter_values(rows.iter().map(|(c, _)| f(c)))
+                .with_timezone("UTC"),
+        )
+    };
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|(c, _)| c.run_id.as_str()),
+        )),
+        Arc::new(UInt64Array::from_iter_values(
+            rows.iter().map(|(c, _)| c.version),
+        )),
+        time(&|c| c.started_at.timestamp_millis()),
+        time(&|c| c.finished_at.timestamp_millis()),
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|(_, s)| s.file.as_str()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|(_, s)| s.feed.as_str()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|(_, s)| s.sha256.as_str()),
+        )),
+        Arc::new(UInt64Array::from_iter_values(
+            rows.iter().map(|(_, s)| s.rows_in),
+        )),
+        Arc::new(UInt64Array::from_iter_values(
+            rows.iter().map(|(_, s)| s.rows_landed),
+        )),
+        Arc::new(UInt64Array::from_iter_values(
+            rows.iter().map(|(_, s)| s.rows_rejected),
+        )),
+    ];
+    Ok(RecordBatch::try_new(schema, columns).map_err(datafusion::error::DataFusionError::from)?)
+}
