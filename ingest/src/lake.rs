@@ -116,7 +116,7 @@ impl Snapshot {
 }
 
 impl Lake {
-    /// Opens a lake at a local path or an object-store URL (`file:///…`, `s3://bucket/prefix`).
+    /// Opens a lake at a local path or a `file://` URL.
     /// A local folder is created if missing.
     pub fn open(location: &str) -> Result<Lake> {
         let url = location_url(location)?;
@@ -129,11 +129,7 @@ impl Lake {
                 source,
             })?;
         }
-        let (store, root) =
-            object_store::parse_url(&url).map_err(|source| IngestError::ObjectStore {
-                context: format!("opening the lake at {location}"),
-                source,
-            })?;
+        let (store, root) = open_store(&url, location)?;
         let mut store_url = url.clone();
         store_url.set_path("/");
         store_url.set_query(None);
@@ -291,6 +287,22 @@ fn writer_properties() -> WriterProperties {
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(128 * 1024))
         .build()
+}
+
+/// The object store and prefix of a location URL. This build reaches local folders
+/// (`file://` or a plain path); other schemes are refused with that said plainly.
+pub fn open_store(url: &Url, location: &str) -> Result<(Box<dyn ObjectStore>, Path)> {
+    if url.scheme() != "file" {
+        return Err(IngestError::Config(format!(
+            "'{location}': this build of Gerbang reads and writes local folders only \
+             ({}:// is not supported yet); give a folder path instead",
+            url.scheme()
+        )));
+    }
+    object_store::parse_url(url).map_err(|source| IngestError::ObjectStore {
+        context: format!("opening {location}"),
+        source,
+    })
 }
 
 /// Turns a path or URL into a URL; relative paths are taken from the current directory.

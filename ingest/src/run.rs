@@ -275,14 +275,10 @@ async fn list_inbox(inbox: &str) -> Result<(Arc<dyn ObjectStore>, Vec<InboxFile>
     if url.scheme() == "file" && !url.to_file_path().is_ok_and(|dir| dir.is_dir()) {
         return Err(IngestError::Config(format!(
             "the inbox {inbox} is not a folder; give the folder the nightly exports are \
-             delivered to (or an s3:// prefix)"
+             delivered to"
         )));
     }
-    let (store, prefix) =
-        object_store::parse_url(&url).map_err(|source| IngestError::ObjectStore {
-            context: format!("opening the inbox {inbox}"),
-            source,
-        })?;
+    let (store, prefix) = crate::lake::open_store(&url, inbox)?;
     let store: Arc<dyn ObjectStore> = Arc::from(store);
     let paths: Vec<Path> = store
         .list(Some(&prefix))
