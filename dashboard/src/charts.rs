@@ -1,0 +1,274 @@
+//! Line charts of hourly figures over a period, drawn on the server with plotters into an
+//! SVG string that the page embeds inline.
+//!
+//! Each chart carries its own text alternative (`role="img"`, an `aria-label` and a
+//! `<title>`), and each line is labelled at its end with its short name, so colour is never
+//! the only way to tell lines apart. The legend with full names is HTML under the chart (see
+//! `pages`), where it can be read, translated and zoomed like any text.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::error::{DashboardError, Result};
+use crate::i18n::Lang;
+
+/// Colours that stay distinguishable for the common kinds of colour blindness
+/// (Okabe and Ito), in the order lines are given them.
+pub const PALETTE: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+];
+
+/// The colour of line number `index`, as CSS.
+pub fn css_colour(index: usize) -> String {
+    let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// One line: points `(x, y)` where `x` is hours since the start of the period (local
+/// time) and `y` is in the chart's unit.
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// Written at the end of the line: a port code or a short word.
+    pub short_label: String,
+    pub points: Vec<(i32, f64)>,
+}
+
+/// A horizontal reference line, such as a target.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub short_label: String,
+    pub value: f64,
+}
+
+/// Everything one chart shows.
+#[derive(Debug, Clone)]
+pub struct LineChart {
+    /// Unique within the page: names the SVG `<title>`.
+    pub id: String,
+    /// The label under each day's start, one per day of the period.
+    pub day_labels: Vec<String>,
+    pub x_description: String,
+    pub y_description: String,
+    pub series: Vec<Series>,
+    pub reference: Option<Reference>,
+    /// The text alternative: what a reader who cannot see the chart needs to know.
+    pub summary: String,
+    /// The page's language, for the numbers of the y axis.
+    pub lang: Lang,
+    /// Width and height in SVG pixels ([`WIDE`] or [`SMALL`]); the page scales it.
+    pub size: (u32, u32),
+    /// The top of the y axis, when several charts share a scale; otherwise from the data.
+    pub y_max: Option<f64>,
+}
+
+/// The size of a chart that spans the page.
+pub const WIDE: (u32, u32) = (1000, 380);
+/// The size of one chart of a grid of small charts.
+pub const SMALL: (u32, u32) = (480, 270);
+/// Plotters writes SVG text at 1/1.24 of the size asked for: this gives about 14 pixels.
+const FONT_SIZE: f64 = 17.5;
+/// Points further apart than this (in hours) are not joined: the hours between had nobody.
+const GAP: i32 = 1;
+/// Hours of room right of the last day, for the labels at the ends of the lines.
+const LABEL_ROOM: i32 = 12;
+
+/// Draws the chart as an SVG document with its text alternative.
+pub fn line_chart_svg(chart: &LineChart) -> Result<String> {
+    let mut svg = String::new();
+    draw(chart, &mut svg).map_err(DashboardError::Chart)?;
+    Ok(with_text_alternative(&svg, &chart.id, &chart.summary))
+}
+
+fn draw(chart: &LineChart, svg: &mut String) -> std::result::Result<(), String> {
+    let fail = |e: &dyn std::fmt::Display| e.to_string();
+    let end = i32::try_from(chart.day_labels.len().max(1) * 24).unwrap_or(24);
+    let highest = chart
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|(_, y)| *y))
+        .chain(chart.reference.iter().map(|r| r.value))
+        .filter(|y| y.is_finite())
+        .fold(0.0_f64, f64::max);
+    let y_max = chart.y_max.unwrap_or((highest * 1.1).max(10.0));
+    let key_points: Vec<i32> = (0..=end).step_by(24).collect();
+
+    let root = SVGBackend::with_string(svg, chart.size).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let x_range = (0..end + LABEL_ROOM).with_key_points(key_points);
+    let mut plot = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(56)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x_range, 0.0..y_max)
+        .map_err(|e| fail(&e))?;
+    let day_label = |x: &i32| {
+        usize::try_from(x / 24)
+            .ok()
+            .filter(|_| x % 24 == 0)
+            .and_then(|day| chart.day_labels.get(day).cloned())
+            .unwrap_or_default()
+    };
+    let y_label = |y: &f64| chart.lang.number(*y, 0);
+    plot.configure_mesh()
+        .x_desc(chart.x_description.as_str())
+        .y_desc(chart.y_description.as_str())
+        .x_label_formatter(&day_label)
+        .y_label_formatter(&y_label)
+        .y_labels(8)
+        .label_style(("sans-serif", FONT_SIZE).into_font().color(&BLACK))
+        .axis_desc_style(("sans-serif", FONT_SIZE + 1.0).into_font().color(&BLACK))
+        .bold_line_style(RGBColor(200, 200, 200).stroke_width(1))
+        .light_line_style(RGBColor(235, 235, 235).stroke_width(1))
+        .axis_style(RGBColor(90, 90, 90).stroke_width(1))
+        .draw()
+        .map_err(|e| fail(&e))?;
+
+    if let Some(reference) = &chart.reference {
+        let style = BLACK.stroke_width(2);
+        plot.draw_series(DashedLineSeries::new(
+            [(0, reference.value), (end, reference.value)],
+            10,
+            6,
+            style,
+        ))
+        .map_err(|e| fail(&e))?;
+        // Just above the line at its left end, where it does not meet the line labels.
+        let font = ("sans-serif", FONT_SIZE)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Left, VPos::Bottom));
+        plot.draw_series(std::iter::once(Text::new(
+            reference.short_label.clone(),
+            (1, reference.value),
+            font,
+        )))
+        .map_err(|e| fail(&e))?;
+    }
+
+    for (index, series) in chart.series.iter().enumerate() {
+        let colour = PALETTE[index % PALETTE.len()];
+        let style = colour.stroke_width(2);
+        for segment in segments(&series.points) {
+            if let [only] = segment {
+                plot.draw_series(std::iter::once(Circle::new(*only, 2, colour.filled())))
+                    .map_err(|e| fail(&e))?;
+            } else {
+                plot.draw_series(LineSeries::new(segment.iter().copied(), style))
+                    .map_err(|e| fail(&e))?;
+            }
+        }
+        if let Some(&(x, y)) = series.points.last() {
+            let font = ("sans-serif", FONT_SIZE).into_font().color(&colour);
+            plot.draw_series(std::iter::once(Text::new(
+                series.short_label.clone(),
+                (x + 1, y),
+                font,
+            )))
+            .map_err(|e| fail(&e))?;
+        }
+    }
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Splits a line where hours are missing, so a quiet night is not drawn as a slope.
+fn segments(points: &[(i32, f64)]) -> Vec<&[(i32, f64)]> {
+    let mut segments = Vec::new();
+    let mut start = 0;
+    for i in 1..=points.len() {
+        let broken = i == points.len() || points[i].0 - points[i - 1].0 > GAP;
+        if broken {
+            if start < i {
+                segments.push(&points[start..i]);
+            }
+            start = i;
+        }
+    }
+    segments
+}
+
+/// Gives the SVG `role="img"`, an `aria-label` and a `<title>`: screen readers announce
+/// the summary instead of reading out every tick label.
+fn with_text_alternative(svg: &str, id: &str, summary: &str) -> String {
+    let summary = escape_xml(summary);
+    let id = escape_xml(id);
+    let opening = format!(
+        "<svg role=\"img\" aria-labelledby=\"{id}-title\" focusable=\"false\" class=\"chart-svg\" "
+    );
+    let svg = svg.trim_start_matches(|c: char| c.is_whitespace());
+    let svg = svg.replacen("<svg ", &opening, 1);
+    match svg.find('>') {
+        Some(end) => format!(
+            "{}<title id=\"{id}-title\">{summary}</title>{}",
+            &svg[..=end],
+            &svg[end + 1..]
+        ),
+        None => svg,
+    }
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_hours_split_a_line_into_segments() {
+        let points = [(0, 1.0), (1, 2.0), (5, 3.0), (6, 4.0), (9, 5.0)];
+        let lengths: Vec<usize> = segments(&points).iter().map(|s| s.len()).collect();
+        assert_eq!(lengths, vec![2, 2, 1]);
+    }
+
+    #[test]
+    fn chart_has_a_title_and_escapes_it() {
+        let chart = LineChart {
+            id: "c".into(),
+            day_labels: vec!["Mon 19/10".into(), "Tue 20/10".into()],
+            x_description: "Local time".into(),
+            y_description: "Minutes".into(),
+            series: vec![Series {
+                short_label: "CGK".into(),
+                points: vec![(0, 10.0), (12, 20.0)],
+            }],
+            reference: Some(Reference {
+                short_label: "target".into(),
+                value: 35.0,
+            }),
+            summary: "p90 <= 35 & rising".into(),
+            lang: Lang::En,
+            size: SMALL,
+            y_max: None,
+        };
+        let svg = line_chart_svg(&chart).expect("chart draws");
+        assert!(
+            svg.starts_with("<svg role=\"img\" aria-labelledby=\"c-title\""),
+            "{}",
+            &svg[..80]
+        );
+        assert!(svg.contains("<title id=\"c-title\">p90 &lt;= 35 &amp; rising</title>"));
+        assert!(
+            svg.contains("\nCGK\n</text>") && svg.contains("\nTue 20/10\n</text>"),
+            "{svg}"
+        );
+    }
+}

@@ -1,0 +1,627 @@
+//! The questions the pages ask the warehouse, and the typed rows they get back.
+//!
+//! Every figure comes from the KPI views in `sql/` (through [`Warehouse::sql`]), so the
+//! dashboard computes nothing its own way: the one exception is a percentile over a whole
+//! week or day, which is an exact `percentile_cont` over the same `crossing_times` rows the
+//! hourly view uses, because percentiles of hours cannot be combined into a week.
+//!
+//! SQL text is assembled here only from dates and from port codes that were first looked up
+//! in the port registry, never from what a visitor typed.
+
+use chrono::{Days, NaiveDate};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type};
+use gerbang_query::Warehouse;
+
+use crate::error::{DashboardError, Result};
+
+/// The seven local days a page reports on, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Period {
+    /// How many days a period covers: the weekly meeting looks at one week.
+    pub const DAYS: u64 = 7;
+
+    /// The period of [`Period::DAYS`] days that ends on `last`.
+    pub fn ending(last: NaiveDate) -> Period {
+        let first = last
+            .checked_sub_days(Days::new(Self::DAYS - 1))
+            .unwrap_or(last);
+        Period { first, last }
+    }
+
+    /// Every date of the period, in order.
+    pub fn dates(&self) -> Vec<NaiveDate> {
+        self.first
+            .iter_days()
+            .take_while(|d| *d <= self.last)
+            .collect()
+    }
+
+    /// How many days after the first day of the period `date` is.
+    pub fn day_index(&self, date: NaiveDate) -> i64 {
+        (date - self.first).num_days()
+    }
+
+    /// A SQL condition that keeps `column` (a `local_date`) inside the period.
+    fn sql_condition(&self, column: &str) -> String {
+        format!(
+            "{column} BETWEEN DATE '{}' AND DATE '{}'",
+            self.first.format("%Y-%m-%d"),
+            self.last.format("%Y-%m-%d")
+        )
+    }
+}
+
+/// A SQL string literal.
+fn sql_text(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// Seven days of one Indonesian port, with the targets it is held to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortWeek {
+    pub port: String,
+    pub name: String,
+    pub kind: String,
+    pub zone_label: String,
+    pub travellers: i64,
+    /// Exact p90 of clearance minutes over every traveller of the period.
+    pub clearance_p90: Option<f64>,
+    pub clearance_p90_target: f64,
+    pub bottleneck_hours: f64,
+    pub max_bottleneck_hours: i64,
+    pub targets_version: String,
+}
+
+impl PortWeek {
+    /// Whether the period's p90 met the target; `None` without travellers.
+    pub fn p90_met(&self) -> Option<bool> {
+        self.clearance_p90
+            .map(|p90| p90 <= self.clearance_p90_target)
+    }
+
+    /// Whether the bottleneck hours stayed within the weekly allowance; `None` without
+    /// travellers, because an hour nobody was counted in is not a bottleneck hour either.
+    pub fn bottlenecks_met(&self) -> Option<bool> {
+        (self.travellers > 0).then_some(self.bottleneck_hours <= self.max_bottleneck_hours as f64)
+    }
+
+    /// How many of the two targets were missed: the order of the overview.
+    pub fn missed_targets(&self) -> usize {
+        [self.p90_met(), self.bottlenecks_met()]
+            .into_iter()
+            .filter(|met| *met == Some(false))
+            .count()
+    }
+}
+
+/// One hourly value of one port, at the port's local date and hour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HourlyValue {
+    pub port: String,
+    pub local_date: NaiveDate,
+    pub local_hour: i32,
+    pub value: f64,
+}
+
+/// One local day of one port's Immigration clearance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClearanceDay {
+    pub local_date: NaiveDate,
+    pub travellers: i64,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p95: Option<f64>,
+    pub bottleneck_hours: f64,
+}
+
+/// One bottleneck episode; times are UTC milliseconds, shown in the port's zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Episode {
+    /// `None` for the whole port.
+    pub terminal: Option<String>,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub hours: f64,
+}
+
+/// A benchmark port that has hourly wait reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchmarkPort {
+    pub port: String,
+    pub name: String,
+}
+
+/// Seven days of one port's hourly wait reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportWeek {
+    pub passengers: i64,
+    pub flights: i64,
+    pub average_wait: Option<f64>,
+    pub maximum_wait: Option<f64>,
+    pub share_over_threshold: Option<f64>,
+    pub bottleneck_hours: f64,
+    pub wait_threshold_minutes: f64,
+    pub max_bottleneck_hours: i64,
+    pub targets_version: String,
+}
+
+/// One local day of one port's hourly wait reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDay {
+    pub local_date: NaiveDate,
+    pub passengers: i64,
+    pub flights: i64,
+    pub average_wait: Option<f64>,
+    pub maximum_wait: Option<f64>,
+    pub share_over_threshold: Option<f64>,
+    pub bottleneck_hours: f64,
+}
+
+/// One local hour of one port's hourly wait reports, all terminals together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportHour {
+    pub local_date: NaiveDate,
+    pub local_hour: i32,
+    pub average_wait: Option<f64>,
+    pub maximum_wait: Option<f64>,
+}
+
+/// Hours covered by the bottleneck rows summed in a query (a daylight-saving hour that a
+/// report gives once for two counts twice).
+const BOTTLENECK_HOURS: &str =
+    "(arrow_cast(hour_end, 'Int64') - arrow_cast(hour_start, 'Int64')) / 3600000.0";
+
+/// The latest local date with Immigration crossings at an Indonesian port, if any.
+pub async fn latest_crossing_date(warehouse: &Warehouse) -> Result<Option<NaiveDate>> {
+    let sql = "SELECT max(c.local_date) AS latest FROM crossings c \
+               JOIN ports p ON p.port = c.port WHERE NOT p.benchmark";
+    let answer = Answer::ask(warehouse, sql).await?;
+    Ok(answer.dates("latest")?.into_iter().flatten().next())
+}
+
+/// The period's figures of every Indonesian port (or of `only` that one), by port code.
+pub async fn port_weeks(
+    warehouse: &Warehouse,
+    period: &Period,
+    only: Option<&str>,
+) -> Result<Vec<PortWeek>> {
+    let in_period = period.sql_condition("local_date");
+    let port_filter = only
+        .map(|code| format!("AND p.port = {}", sql_text(code)))
+        .unwrap_or_default();
+    let sql = format!(
+        "WITH traffic AS (
+            SELECT port, count(*) AS travellers,
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY clearance_minutes) AS clearance_p90
+            FROM crossing_times WHERE {in_period} GROUP BY port
+        ), bottlenecks AS (
+            SELECT port, sum({BOTTLENECK_HOURS}) AS bottleneck_hours
+            FROM kpi_bottleneck_hours
+            WHERE terminal IS NULL AND source = 'events' AND is_bottleneck AND {in_period}
+            GROUP BY port
+        )
+        SELECT p.port, p.name, p.kind, p.zone_label,
+               coalesce(t.travellers, 0) AS travellers, t.clearance_p90,
+               coalesce(b.bottleneck_hours, 0.0) AS bottleneck_hours,
+               m.clearance_p90_target_minutes, m.max_bottleneck_hours_week, m.targets_version
+        FROM ports p
+        JOIN mou_targets m ON m.port = p.port
+        LEFT JOIN traffic t ON t.port = p.port
+        LEFT JOIN bottlenecks b ON b.port = p.port
+        WHERE NOT p.benchmark {port_filter}
+        ORDER BY p.port"
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    let ports = answer.strings("port")?;
+    let names = answer.strings("name")?;
+    let kinds = answer.strings("kind")?;
+    let zones = answer.strings("zone_label")?;
+    let travellers = answer.i64s("travellers")?;
+    let p90 = answer.f64s("clearance_p90")?;
+    let bottleneck_hours = answer.f64s("bottleneck_hours")?;
+    let targets = answer.f64s("clearance_p90_target_minutes")?;
+    let max_hours = answer.i64s("max_bottleneck_hours_week")?;
+    let versions = answer.strings("targets_version")?;
+    Ok((0..answer.len())
+        .map(|i| PortWeek {
+            port: ports[i].clone().unwrap_or_default(),
+            name: names[i].clone().unwrap_or_default(),
+            kind: kinds[i].clone().unwrap_or_default(),
+            zone_label: zones[i].clone().unwrap_or_default(),
+            travellers: travellers[i].unwrap_or(0),
+            clearance_p90: p90[i],
+            clearance_p90_target: targets[i].unwrap_or(f64::NAN),
+            bottleneck_hours: bottleneck_hours[i].unwrap_or(0.0),
+            max_bottleneck_hours: max_hours[i].unwrap_or(0),
+            targets_version: versions[i].clone().unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Hourly clearance p90 of the given ports over the period, from `kpi_clearance_hourly`.
+pub async fn hourly_clearance_p90(
+    warehouse: &Warehouse,
+    period: &Period,
+    ports: &[&str],
+) -> Result<Vec<HourlyValue>> {
+    if ports.is_empty() {
+        return Ok(Vec::new());
+    }
+    let listed: Vec<String> = ports.iter().map(|p| sql_text(p)).collect();
+    let sql = format!(
+        "SELECT port, local_date, local_hour, clearance_p90 AS value
+         FROM kpi_clearance_hourly
+         WHERE port IN ({}) AND {}
+         ORDER BY port, local_date, local_hour",
+        listed.join(", "),
+        period.sql_condition("local_date")
+    );
+    hourly_values(warehouse, &sql).await
+}
+
+async fn hourly_values(warehouse: &Warehouse, sql: &str) -> Result<Vec<HourlyValue>> {
+    let answer = Answer::ask(warehouse, sql).await?;
+    let ports = answer.strings("port")?;
+    let dates = answer.dates("local_date")?;
+    let hours = answer.i64s("local_hour")?;
+    let values = answer.f64s("value")?;
+    Ok((0..answer.len())
+        .filter_map(|i| {
+            Some(HourlyValue {
+                port: ports[i].clone()?,
+                local_date: dates[i]?,
+                local_hour: i32::try_from(hours[i]?).ok()?,
+                value: values[i]?,
+            })
+        })
+        .collect())
+}
+
+/// One port's clearance per local day of the period, with its bottleneck hours.
+pub async fn clearance_days(
+    warehouse: &Warehouse,
+    period: &Period,
+    port: &str,
+) -> Result<Vec<ClearanceDay>> {
+    let in_period = period.sql_condition("local_date");
+    let port = sql_text(port);
+    let sql = format!(
+        "WITH days AS (
+            SELECT local_date, count(*) AS travellers,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY clearance_minutes) AS p50,
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY clearance_minutes) AS p90,
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY clearance_minutes) AS p95
+            FROM crossing_times WHERE port = {port} AND {in_period}
+            GROUP BY local_date
+        ), bottlenecks AS (
+            SELECT local_date, sum({BOTTLENECK_HOURS}) AS bottleneck_hours
+            FROM kpi_bottleneck_hours
+            WHERE port = {port} AND terminal IS NULL AND source = 'events' AND is_bottleneck
+              AND {in_period}
+            GROUP BY local_date
+        )
+        SELECT d.local_date, d.travellers, d.p50, d.p90, d.p95,
+               coalesce(b.bottleneck_hours, 0.0) AS bottleneck_hours
+        FROM days d LEFT JOIN bottlenecks b ON b.local_date = d.local_date
+        ORDER BY d.local_date"
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    let dates = answer.dates("local_date")?;
+    let travellers = answer.i64s("travellers")?;
+    let p50 = answer.f64s("p50")?;
+    let p90 = answer.f64s("p90")?;
+    let p95 = answer.f64s("p95")?;
+    let hours = answer.f64s("bottleneck_hours")?;
+    Ok((0..answer.len())
+        .filter_map(|i| {
+            Some(ClearanceDay {
+                local_date: dates[i]?,
+                travellers: travellers[i].unwrap_or(0),
+                p50: p50[i],
+                p90: p90[i],
+                p95: p95[i],
+                bottleneck_hours: hours[i].unwrap_or(0.0),
+            })
+        })
+        .collect())
+}
+
+/// The bottleneck episodes of one port and feed kind (`'events'` or `'hourly_report'`)
+/// that overlap `[from_ms, to_ms)` (UTC milliseconds), whole port first.
+pub async fn episodes(
+    warehouse: &Warehouse,
+    port: &str,
+    source: &str,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<Episode>> {
+    let sql = format!(
+        "SELECT terminal,
+                arrow_cast(episode_start, 'Int64') AS start_ms,
+                arrow_cast(episode_end, 'Int64') AS end_ms,
+                hours
+         FROM kpi_bottleneck_episodes
+         WHERE port = {} AND source = {}
+           AND arrow_cast(episode_end, 'Int64') > {from_ms}
+           AND arrow_cast(episode_start, 'Int64') < {to_ms}
+         ORDER BY terminal NULLS FIRST, episode_start",
+        sql_text(port),
+        sql_text(source)
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    let terminals = answer.strings("terminal")?;
+    let starts = answer.i64s("start_ms")?;
+    let ends = answer.i64s("end_ms")?;
+    let hours = answer.f64s("hours")?;
+    Ok((0..answer.len())
+        .filter_map(|i| {
+            Some(Episode {
+                terminal: terminals[i].clone(),
+                start_ms: starts[i]?,
+                end_ms: ends[i]?,
+                hours: hours[i].unwrap_or(0.0),
+            })
+        })
+        .collect())
+}
+
+/// Benchmark ports that have hourly wait reports in the lake.
+pub async fn benchmark_ports(warehouse: &Warehouse) -> Result<Vec<BenchmarkPort>> {
+    let sql = "SELECT p.port, p.name FROM ports p
+               WHERE p.benchmark AND p.port IN (SELECT DISTINCT port FROM wait_hourly)
+               ORDER BY p.port";
+    let answer = Answer::ask(warehouse, sql).await?;
+    let ports = answer.strings("port")?;
+    let names = answer.strings("name")?;
+    Ok((0..answer.len())
+        .filter_map(|i| {
+            Some(BenchmarkPort {
+                port: ports[i].clone()?,
+                name: names[i].clone()?,
+            })
+        })
+        .collect())
+}
+
+/// The latest local date of one port's hourly wait reports, if it has any.
+pub async fn latest_report_date(warehouse: &Warehouse, port: &str) -> Result<Option<NaiveDate>> {
+    let sql = format!(
+        "SELECT max(local_date) AS latest FROM wait_hourly WHERE port = {}",
+        sql_text(port)
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    Ok(answer.dates("latest")?.into_iter().flatten().next())
+}
+
+/// Passenger-weighted average wait, and the longest wait, of the report rows in a group.
+const REPORT_WAITS: &str = "sum(wait_avg_min_all * pax_total)
+        / nullif(sum(CASE WHEN wait_avg_min_all IS NOT NULL THEN pax_total END), 0)
+        AS average_wait,
+    max(wait_max_min_all) AS maximum_wait";
+
+/// One port's hourly wait reports over the period, summed over all its terminals.
+pub async fn report_week(
+    warehouse: &Warehouse,
+    period: &Period,
+    port: &str,
+) -> Result<Option<ReportWeek>> {
+    let in_period = period.sql_condition("local_date");
+    let port = sql_text(port);
+    let sql = format!(
+        "WITH reports AS (
+            SELECT sum(pax_total) AS passengers, sum(flights) AS flights, {REPORT_WAITS}
+            FROM wait_hourly WHERE port = {port} AND {in_period}
+        ), bottlenecks AS (
+            SELECT sum(travellers_over_threshold) AS over_threshold,
+                   sum(travellers_counted) AS counted,
+                   sum(CASE WHEN is_bottleneck THEN {BOTTLENECK_HOURS} ELSE 0.0 END)
+                       AS bottleneck_hours
+            FROM kpi_bottleneck_hours
+            WHERE port = {port} AND terminal IS NULL AND source = 'hourly_report' AND {in_period}
+        )
+        SELECT r.passengers, r.flights, r.average_wait, r.maximum_wait,
+               CAST(b.over_threshold AS DOUBLE) / nullif(b.counted, 0) AS share_over_threshold,
+               coalesce(b.bottleneck_hours, 0.0) AS bottleneck_hours,
+               m.wait_threshold_minutes, m.max_bottleneck_hours_week, m.targets_version
+        FROM reports r CROSS JOIN bottlenecks b CROSS JOIN mou_targets m
+        WHERE m.port = {port}"
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    let passengers = answer.i64s("passengers")?;
+    let flights = answer.i64s("flights")?;
+    let average = answer.f64s("average_wait")?;
+    let maximum = answer.f64s("maximum_wait")?;
+    let share = answer.f64s("share_over_threshold")?;
+    let hours = answer.f64s("bottleneck_hours")?;
+    let threshold = answer.f64s("wait_threshold_minutes")?;
+    let max_hours = answer.i64s("max_bottleneck_hours_week")?;
+    let versions = answer.strings("targets_version")?;
+    Ok((0..answer.len()).next().map(|i| ReportWeek {
+        passengers: passengers[i].unwrap_or(0),
+        flights: flights[i].unwrap_or(0),
+        average_wait: average[i],
+        maximum_wait: maximum[i],
+        share_over_threshold: share[i],
+        bottleneck_hours: hours[i].unwrap_or(0.0),
+        wait_threshold_minutes: threshold[i].unwrap_or(f64::NAN),
+        max_bottleneck_hours: max_hours[i].unwrap_or(0),
+        targets_version: versions[i].clone().unwrap_or_default(),
+    }))
+}
+
+/// One port's hourly wait reports per local day of the period.
+pub async fn report_days(
+    warehouse: &Warehouse,
+    period: &Period,
+    port: &str,
+) -> Result<Vec<ReportDay>> {
+    let in_period = period.sql_condition("local_date");
+    let port = sql_text(port);
+    let sql = format!(
+        "WITH reports AS (
+            SELECT local_date, sum(pax_total) AS passengers, sum(flights) AS flights,
+                   {REPORT_WAITS}
+            FROM wait_hourly WHERE port = {port} AND {in_period}
+            GROUP BY local_date
+        ), bottlenecks AS (
+            SELECT local_date,
+                   sum(travellers_over_threshold) AS over_threshold,
+                   sum(travellers_counted) AS counted,
+                   sum(CASE WHEN is_bottleneck THEN {BOTTLENECK_HOURS} ELSE 0.0 END)
+                       AS bottleneck_hours
+            FROM kpi_bottleneck_hours
+            WHERE port = {port} AND terminal IS NULL AND source = 'hourly_report' AND {in_period}
+            GROUP BY local_date
+        )
+        SELECT r.local_date, r.passengers, r.flights, r.average_wait, r.maximum_wait,
+               CAST(b.over_threshold AS DOUBLE) / nullif(b.counted, 0) AS share_over_threshold,
+               coalesce(b.bottleneck_hours, 0.0) AS bottleneck_hours
+        FROM reports r LEFT JOIN bottlenecks b ON b.local_date = r.local_date
+        ORDER BY r.local_date"
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    let dates = answer.dates("local_date")?;
+    let passengers = answer.i64s("passengers")?;
+    let flights = answer.i64s("flights")?;
+    let average = answer.f64s("average_wait")?;
+    let maximum = answer.f64s("maximum_wait")?;
+    let share = answer.f64s("share_over_threshold")?;
+    let hours = answer.f64s("bottleneck_hours")?;
+    Ok((0..answer.len())
+        .filter_map(|i| {
+            Some(ReportDay {
+                local_date: dates[i]?,
+                passengers: passengers[i].unwrap_or(0),
+                flights: flights[i].unwrap_or(0),
+                average_wait: average[i],
+                maximum_wait: maximum[i],
+                share_over_threshold: share[i],
+                bottleneck_hours: hours[i].unwrap_or(0.0),
+            })
+        })
+        .collect())
+}
+
+/// One port's hourly wait reports hour by hour over the period, all terminals together.
+pub async fn report_hours(
+    warehouse: &Warehouse,
+    period: &Period,
+    port: &str,
+) -> Result<Vec<ReportHour>> {
+    let sql = format!(
+        "SELECT local_date, local_hour, {REPORT_WAITS}
+         FROM wait_hourly WHERE port = {} AND {}
+         GROUP BY local_date, local_hour
+         ORDER BY local_date, local_hour",
+        sql_text(port),
+        period.sql_condition("local_date")
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    let dates = answer.dates("local_date")?;
+    let hours = answer.i64s("local_hour")?;
+    let average = answer.f64s("average_wait")?;
+    let maximum = answer.f64s("maximum_wait")?;
+    Ok((0..answer.len())
+        .filter_map(|i| {
+            Some(ReportHour {
+                local_date: dates[i]?,
+                local_hour: i32::try_from(hours[i]?).ok()?,
+                average_wait: average[i],
+                maximum_wait: maximum[i],
+            })
+        })
+        .collect())
+}
+
+/// The batches of one query, read column by column into plain vectors.
+struct Answer {
+    batches: Vec<RecordBatch>,
+}
+
+impl Answer {
+    async fn ask(warehouse: &Warehouse, sql: &str) -> Result<Answer> {
+        Ok(Answer {
+            batches: warehouse.sql(sql).await?,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    /// One column of every batch, cast to `to`.
+    fn column(&self, name: &str, to: &DataType, expected: &'static str) -> Result<Vec<ArrayRef>> {
+        self.batches
+            .iter()
+            .map(|batch| {
+                let column = batch
+                    .column_by_name(name)
+                    .ok_or_else(|| DashboardError::MissingColumn(name.to_string()))?;
+                cast(column, to).map_err(|e| DashboardError::ColumnType {
+                    column: name.to_string(),
+                    expected,
+                    message: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    fn f64s(&self, name: &str) -> Result<Vec<Option<f64>>> {
+        let arrays = self.column(name, &DataType::Float64, "a number")?;
+        Ok(arrays
+            .iter()
+            .flat_map(|a| a.as_primitive::<Float64Type>().iter().collect::<Vec<_>>())
+            .collect())
+    }
+
+    fn i64s(&self, name: &str) -> Result<Vec<Option<i64>>> {
+        let arrays = self.column(name, &DataType::Int64, "a whole number")?;
+        Ok(arrays
+            .iter()
+            .flat_map(|a| a.as_primitive::<Int64Type>().iter().collect::<Vec<_>>())
+            .collect())
+    }
+
+    fn strings(&self, name: &str) -> Result<Vec<Option<String>>> {
+        let arrays = self.column(name, &DataType::Utf8, "text")?;
+        Ok(arrays
+            .iter()
+            .flat_map(|a| {
+                a.as_string::<i32>()
+                    .iter()
+                    .map(|v| v.map(str::to_string))
+                    .collect::<Vec<_>>()
+            })
+            .collect())
+    }
+
+    fn dates(&self, name: &str) -> Result<Vec<Option<NaiveDate>>> {
+        let arrays = self.column(name, &DataType::Date32, "a date")?;
+        Ok(arrays
+            .iter()
+            .flat_map(|a| {
+                let days = a.as_primitive::<Date32Type>();
+                (0..days.len())
+                    .map(|i| {
+                        (!days.is_null(i))
+                            .then(|| days.value(i))
+                            .and_then(date_from_days)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect())
+    }
+}
+
+/// The date `days` after 1970-01-01 (Arrow's `Date32`).
+fn date_from_days(days: i32) -> Option<NaiveDate> {
+    const UNIX_EPOCH_FROM_CE: i32 = 719_163;
+    NaiveDate::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_FROM_CE)?)
+}

@@ -1,0 +1,352 @@
+//! The overview for the weekly meeting (`/`): one tile per Indonesian entry point for the
+//! last seven local days, held against its MoU targets, ports that missed a target first,
+//! and a chart of hourly clearance at the busiest ports.
+
+use chrono::NaiveDate;
+use gerbang_query::Warehouse;
+use leptos::prelude::*;
+
+use crate::charts::{LineChart, Reference, SMALL, Series, line_chart_svg};
+use crate::data::{self, BenchmarkPort, HourlyValue, Period, PortWeek};
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::layout::{
+    ChartFigure, LegendEntry, PageContext, chart_figure, document, legend_list, p90_target_text,
+    verdict, weekly_hours_target_text,
+};
+
+/// How many of the busiest ports the overview chart draws: more lines are not readable.
+const CHART_PORTS: usize = 4;
+
+/// The commands the empty overview suggests.
+const INGEST_COMMAND: &str = "gerbang ingest --inbox <folder> --lake <lake>";
+const DEMO_COMMAND: &str = "gerbang demo";
+
+/// Renders the overview page.
+pub async fn overview_page(warehouse: &Warehouse, context: &PageContext) -> Result<String> {
+    let lang = context.lang;
+    let benchmarks = data::benchmark_ports(warehouse).await?;
+    let Some(last) = data::latest_crossing_date(warehouse).await? else {
+        return Ok(empty_overview(context, benchmarks));
+    };
+    let period = Period::ending(last);
+    let mut weeks = data::port_weeks(warehouse, &period, None).await?;
+    weeks.sort_by(|a, b| {
+        b.missed_targets()
+            .cmp(&a.missed_targets())
+            .then(b.travellers.cmp(&a.travellers))
+            .then(a.port.cmp(&b.port))
+    });
+    let (active, quiet): (Vec<PortWeek>, Vec<PortWeek>) =
+        weeks.into_iter().partition(|w| w.travellers > 0);
+
+    let mut busiest: Vec<&PortWeek> = active.iter().collect();
+    busiest.sort_by(|a, b| b.travellers.cmp(&a.travellers).then(a.port.cmp(&b.port)));
+    busiest.truncate(CHART_PORTS);
+    let codes: Vec<&str> = busiest.iter().map(|w| w.port.as_str()).collect();
+    let hourly = data::hourly_clearance_p90(warehouse, &period, &codes).await?;
+    let charts = busiest_charts(lang, &period, &busiest, &hourly)?;
+
+    let labels = lang.labels();
+    let targets_version = active
+        .first()
+        .map(|w| w.targets_version.clone())
+        .unwrap_or_else(|| context.targets_version.clone());
+    let missed = active.iter().filter(|w| w.missed_targets() > 0).count();
+    let period_line = format!(
+        "{}: {} · {} v{}",
+        labels.period,
+        lang.date_range(period.first, period.last),
+        labels.mou_targets,
+        targets_version
+    );
+    let tiles = active.iter().map(|w| tile(context, w)).collect_view();
+    let quiet_list = (!quiet.is_empty()).then(|| {
+        let items = quiet
+            .iter()
+            .map(|w| {
+                view! {
+                    <li>
+                        <a href=context.link(&format!("/port/{}", w.port))>
+                            {format!("{} ({})", w.name, w.port)}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="quiet-title">
+                <h2 id="quiet-title">{labels.no_crossings_in_period}</h2>
+                <ul class="port-list">{items}</ul>
+            </section>
+        }
+    });
+    let chart = (!charts.is_empty()).then(|| {
+        let panels = charts
+            .into_iter()
+            .map(|(heading, figure)| {
+                view! {
+                    <li>
+                        <h3>{heading}</h3>
+                        {chart_figure(figure)}
+                    </li>
+                }
+            })
+            .collect_view();
+        let legend = vec![
+            LegendEntry {
+                label: labels.chart_port_title.into(),
+                colour: Some(0),
+            },
+            LegendEntry {
+                label: labels.mou_target_line.into(),
+                colour: None,
+            },
+        ];
+        view! {
+            <section aria-labelledby="chart-title">
+                <h2 id="chart-title">{labels.chart_overview_title}</h2>
+                {legend_list(legend)}
+                <ul class="small-multiples">{panels}</ul>
+            </section>
+        }
+    });
+    let main = view! {
+        <h1>{labels.overview_title}</h1>
+        <p class="period">{period_line}</p>
+        <p class="lead">{labels.overview_intro}</p>
+        <p class="attention-summary">{lang.attention_summary(missed, active.len())}</p>
+        <section aria-labelledby="tiles-title">
+            <h2 id="tiles-title">{labels.entry_points}</h2>
+            <ul class="tiles">{tiles}</ul>
+        </section>
+        {chart}
+        {quiet_list}
+        {benchmark_section(context, benchmarks)}
+    }
+    .into_any();
+    Ok(document(context, labels.overview_title, main))
+}
+
+/// One port's tile: its two targets, each met or missed in colour, mark and words.
+fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
+    let lang = context.lang;
+    let labels = lang.labels();
+    let attention = week.missed_targets() > 0;
+    let (class, status) = if attention {
+        ("tile attention", format!("✗ {}", labels.needs_attention))
+    } else {
+        ("tile on-target", format!("✓ {}", labels.on_target))
+    };
+    let p90 = week
+        .clearance_p90
+        .map_or_else(|| labels.no_value.to_string(), |v| lang.minutes(v));
+    let meta = format!(
+        "{} · {} · {}",
+        week.port,
+        lang.port_kind(&week.kind),
+        week.zone_label
+    );
+    let p90_class = figure_class(week.p90_met());
+    let hours_class = figure_class(week.bottlenecks_met());
+    view! {
+        <li class=class>
+            <h3>
+                <a href=context.link(&format!("/port/{}", week.port))>{week.name.clone()}</a>
+            </h3>
+            <p class="tile-meta">{meta}</p>
+            <p class="tile-status">{status}</p>
+            <dl>
+                <div class="figure count">
+                    <dt>{labels.travellers}</dt>
+                    <dd class="value">{lang.count(week.travellers)}</dd>
+                </div>
+                <div class=p90_class>
+                    <dt>{labels.clearance_p90}</dt>
+                    <dd class="value">{p90}</dd>
+                    <dd>
+                        {verdict(
+                            lang,
+                            week.p90_met(),
+                            p90_target_text(lang, week.clearance_p90_target),
+                        )}
+                    </dd>
+                </div>
+                <div class=hours_class>
+                    <dt>{labels.bottleneck_hours}</dt>
+                    <dd class="value">{lang.hours(week.bottleneck_hours)}</dd>
+                    <dd>
+                        {verdict(
+                            lang,
+                            week.bottlenecks_met(),
+                            weekly_hours_target_text(lang, week.max_bottleneck_hours),
+                        )}
+                    </dd>
+                </div>
+            </dl>
+        </li>
+    }
+    .into_any()
+}
+
+/// The CSS class of a figure held to a target.
+pub fn figure_class(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "figure met",
+        Some(false) => "figure missed",
+        None => "figure",
+    }
+}
+
+/// One small chart per busiest port, on one shared scale, each with its port's target.
+fn busiest_charts(
+    lang: Lang,
+    period: &Period,
+    busiest: &[&PortWeek],
+    hourly: &[HourlyValue],
+) -> Result<Vec<(String, ChartFigure)>> {
+    let labels = lang.labels();
+    let y_max = hourly
+        .iter()
+        .map(|h| h.value)
+        .chain(busiest.iter().map(|w| w.clearance_p90_target))
+        .filter(|v| v.is_finite())
+        .fold(10.0_f64, f64::max)
+        * 1.1;
+    busiest
+        .iter()
+        .map(|week| {
+            let values: Vec<&HourlyValue> = hourly.iter().filter(|h| h.port == week.port).collect();
+            let summary = format!(
+                "{} {}",
+                lang.chart_intro(
+                    labels.clearance_p90,
+                    period.first,
+                    period.last,
+                    &week.zone_label
+                ),
+                series_summary(lang, week, &values)
+            );
+            let svg = line_chart_svg(&LineChart {
+                id: format!("chart-{}", week.port),
+                day_labels: period
+                    .dates()
+                    .into_iter()
+                    .map(|d| lang.date_tiny(d))
+                    .collect(),
+                x_description: format!("{} ({})", labels.axis_local_time, week.zone_label),
+                y_description: labels.axis_p90_minutes.into(),
+                series: vec![Series {
+                    short_label: labels.p90.into(),
+                    points: values
+                        .iter()
+                        .map(|h| (hour_position(period, h.local_date, h.local_hour), h.value))
+                        .collect(),
+                }],
+                reference: Some(Reference {
+                    short_label: p90_target_text(lang, week.clearance_p90_target),
+                    value: week.clearance_p90_target,
+                }),
+                summary: summary.clone(),
+                lang,
+                size: SMALL,
+                y_max: Some(y_max),
+            })?;
+            let heading = format!("{} – {}", week.port, week.name);
+            Ok((
+                heading,
+                ChartFigure {
+                    svg,
+                    legend: Vec::new(),
+                    summary,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Where an hour sits on a chart's x axis: hours since the start of the period.
+pub fn hour_position(period: &Period, local_date: NaiveDate, local_hour: i32) -> i32 {
+    let hours = period.day_index(local_date) * 24 + i64::from(local_hour);
+    i32::try_from(hours).unwrap_or(i32::MAX)
+}
+
+/// One sentence about one port's line: its peak and how many hours were above target.
+pub fn series_summary(lang: Lang, week: &PortWeek, values: &[&HourlyValue]) -> String {
+    let Some(peak) = values.iter().max_by(|a, b| a.value.total_cmp(&b.value)) else {
+        return format!("{}: {}.", week.port, lang.labels().no_value);
+    };
+    let moment = lang.local_moment(
+        peak.local_date,
+        u32::try_from(peak.local_hour).unwrap_or(0),
+        0,
+        &week.zone_label,
+    );
+    let above = values
+        .iter()
+        .filter(|v| v.value > week.clearance_p90_target)
+        .count();
+    format!(
+        "{}; {}.",
+        lang.series_peak(&week.port, &lang.minutes(peak.value), &moment),
+        lang.hours_above(
+            above,
+            values.len(),
+            &p90_target_text(lang, week.clearance_p90_target)
+        )
+    )
+}
+
+/// The overview of a lake without crossings: what to do, not an error.
+fn empty_overview(context: &PageContext, benchmarks: Vec<BenchmarkPort>) -> String {
+    let labels = context.lang.labels();
+    let main = view! {
+        <h1>{labels.overview_title}</h1>
+        <section class="notice" aria-labelledby="empty-title">
+            <h2 id="empty-title">{labels.empty_title}</h2>
+            <p>{labels.empty_body}</p>
+            <p>{labels.empty_how_ingest}</p>
+            <pre>
+                <code>{INGEST_COMMAND}</code>
+            </pre>
+            <p>{labels.empty_how_demo}</p>
+            <pre>
+                <code>{DEMO_COMMAND}</code>
+            </pre>
+            <p>{labels.empty_then}</p>
+        </section>
+        {benchmark_section(context, benchmarks)}
+    }
+    .into_any();
+    document(context, labels.overview_title, main)
+}
+
+/// Links to the benchmark airports that have wait reports, if any.
+fn benchmark_section(context: &PageContext, benchmarks: Vec<BenchmarkPort>) -> Option<AnyView> {
+    if benchmarks.is_empty() {
+        return None;
+    }
+    let labels = context.lang.labels();
+    let items = benchmarks
+        .into_iter()
+        .map(|b| {
+            view! {
+                <li>
+                    <a href=context.link(&format!("/port/{}", b.port))>
+                        {format!("{} ({})", b.name, b.port)}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <section aria-labelledby="benchmarks-title">
+                <h2 id="benchmarks-title">{labels.benchmarks}</h2>
+                <p>{labels.benchmarks_intro}</p>
+                <ul class="port-list">{items}</ul>
+            </section>
+        }
+        .into_any(),
+    )
+}

@@ -1,0 +1,662 @@
+//! The page of one entry point (`/port/{code}`): its week hour by hour and day by day, and
+//! its bottleneck episodes, all in the port's local time.
+//!
+//! Indonesian ports are shown from their Immigration crossings over the overview's period.
+//! Benchmark airports (such as JFK in the CBP feed) only send hourly wait reports, so their
+//! page shows those, over the last seven days of their own reports.
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Timelike};
+use gerbang_ingest::reference::Port;
+use gerbang_query::Warehouse;
+use leptos::prelude::*;
+
+use crate::charts::{LineChart, Reference, Series, WIDE, line_chart_svg};
+use crate::data::{
+    self, ClearanceDay, Episode, HourlyValue, Period, PortWeek, ReportDay, ReportHour,
+};
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::layout::{
+    ChartFigure, LegendEntry, PageContext, chart_figure, document, p90_target_text, verdict,
+    weekly_hours_target_text,
+};
+use crate::overview::{figure_class, hour_position, series_summary};
+
+/// The KPI views whose definitions the port page explains.
+const DEFINED_VIEWS: [&str; 3] = [
+    "kpi_clearance_hourly",
+    "kpi_bottleneck_hours",
+    "kpi_bottleneck_episodes",
+];
+
+/// Renders the page of a registered port.
+pub async fn port_page(
+    warehouse: &Warehouse,
+    context: &PageContext,
+    port: &Port,
+) -> Result<String> {
+    if port.benchmark {
+        benchmark_page(warehouse, context, port).await
+    } else {
+        crossings_page(warehouse, context, port).await
+    }
+}
+
+/// The heading, kind and zone of a port, with a way back.
+fn port_header(context: &PageContext, port: &Port) -> AnyView {
+    let lang = context.lang;
+    let labels = lang.labels();
+    let zone = if port.zone_label() == port.zone.name() {
+        port.zone.name().to_string()
+    } else {
+        format!("{} ({})", port.zone_label(), port.zone.name())
+    };
+    let mut meta = format!("{} · {}", lang.port_kind(port.kind.as_str()), zone);
+    if port.country != "ID" {
+        meta = format!("{meta} · {}", port.country);
+    }
+    view! {
+        <p class="crumbs">
+            <a href=context.link("/")>{format!("← {}", labels.back_to_overview)}</a>
+        </p>
+        <h1>{format!("{} ({})", port.name, port.code)}</h1>
+        <p class="port-meta">{meta}</p>
+    }
+    .into_any()
+}
+
+/// A port page that has nothing to show yet.
+fn no_data_page(context: &PageContext, port: &Port) -> String {
+    let labels = context.lang.labels();
+    let main = view! {
+        {port_header(context, port)}
+        <p class="notice">{labels.port_no_data}</p>
+    }
+    .into_any();
+    document(context, &port.name, main)
+}
+
+fn period_line(lang: Lang, period: &Period, targets_version: &str) -> String {
+    let labels = lang.labels();
+    format!(
+        "{}: {} · {} v{}",
+        labels.period,
+        lang.date_range(period.first, period.last),
+        labels.mou_targets,
+        targets_version
+    )
+}
+
+async fn crossings_page(
+    warehouse: &Warehouse,
+    context: &PageContext,
+    port: &Port,
+) -> Result<String> {
+    let lang = context.lang;
+    let labels = lang.labels();
+    let Some(last) = data::latest_crossing_date(warehouse).await? else {
+        return Ok(no_data_page(context, port));
+    };
+    let period = Period::ending(last);
+    let Some(week) = data::port_weeks(warehouse, &period, Some(&port.code))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(no_data_page(context, port));
+    };
+    let days = data::clearance_days(warehouse, &period, &port.code).await?;
+    let hourly = data::hourly_clearance_p90(warehouse, &period, &[port.code.as_str()]).await?;
+    let (from_ms, to_ms) = period_bounds_ms(&port.zone, &period);
+    let episodes = data::episodes(warehouse, &port.code, "events", from_ms, to_ms).await?;
+
+    let figure = (!hourly.is_empty())
+        .then(|| clearance_chart(lang, &period, &week, &hourly))
+        .transpose()?;
+    let p90 = week
+        .clearance_p90
+        .map_or_else(|| labels.no_value.to_string(), |v| lang.minutes(v));
+    let figures = view! {
+        <dl class="figures">
+            <div class="figure">
+                <dt>{labels.travellers}</dt>
+                <dd class="value">{lang.count(week.travellers)}</dd>
+            </div>
+            <div class=figure_class(week.p90_met())>
+                <dt>{labels.clearance_p90}</dt>
+                <dd class="value">{p90}</dd>
+                <dd>
+                    {verdict(lang, week.p90_met(), p90_target_text(lang, week.clearance_p90_target))}
+                </dd>
+            </div>
+            <div class=figure_class(week.bottlenecks_met())>
+                <dt>{labels.bottleneck_hours}</dt>
+                <dd class="value">{lang.hours(week.bottleneck_hours)}</dd>
+                <dd>
+                    {verdict(
+                        lang,
+                        week.bottlenecks_met(),
+                        weekly_hours_target_text(lang, week.max_bottleneck_hours),
+                    )}
+                </dd>
+            </div>
+        </dl>
+    };
+    let chart = figure.map(|figure| {
+        view! {
+            <section aria-labelledby="chart-title">
+                <h2 id="chart-title">{labels.chart_port_title}</h2>
+                {chart_figure(figure)}
+            </section>
+        }
+    });
+    let quiet = (week.travellers == 0)
+        .then(|| view! { <p class="notice">{labels.no_crossings_in_period}</p> });
+    let main = view! {
+        {port_header(context, port)}
+        <p class="period">{period_line(lang, &period, &week.targets_version)}</p>
+        {quiet}
+        {figures}
+        {chart}
+        {clearance_table(lang, port, &week, &days)}
+        {episodes_table(lang, port, &episodes)}
+        {definitions(warehouse, lang)}
+    }
+    .into_any();
+    Ok(document(context, &port.name, main))
+}
+
+/// The UTC milliseconds of the period's first local midnight and of the midnight after it.
+fn period_bounds_ms<Z: TimeZone>(zone: &Z, period: &Period) -> (i64, i64) {
+    let after = period
+        .last
+        .checked_add_days(Days::new(1))
+        .unwrap_or(period.last);
+    (
+        local_midnight_ms(zone, period.first),
+        local_midnight_ms(zone, after),
+    )
+}
+
+fn local_midnight_ms<Z: TimeZone>(zone: &Z, date: NaiveDate) -> i64 {
+    let midnight = date.and_time(NaiveTime::MIN);
+    // A zone that skips midnight for daylight saving starts the day at the first hour it has.
+    zone.from_local_datetime(&midnight)
+        .earliest()
+        .or_else(|| {
+            zone.from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map_or_else(
+            || midnight.and_utc().timestamp_millis(),
+            |t| t.timestamp_millis(),
+        )
+}
+
+/// A UTC instant in the port's local time, written out with its zone label.
+fn local_moment(lang: Lang, port: &Port, utc_ms: i64) -> String {
+    match DateTime::from_timestamp_millis(utc_ms) {
+        Some(utc) => {
+            let local = utc.with_timezone(&port.zone);
+            // Abroad the label is the IANA name; the moment's own abbreviation (EST or EDT)
+            // is shorter and also says whether daylight saving was in force.
+            let zone = if port.zone_label() == port.zone.name() {
+                local.format("%Z").to_string()
+            } else {
+                port.zone_label().to_string()
+            };
+            lang.local_moment(local.date_naive(), local.hour(), local.minute(), &zone)
+        }
+        None => lang.labels().no_value.to_string(),
+    }
+}
+
+fn clearance_chart(
+    lang: Lang,
+    period: &Period,
+    week: &PortWeek,
+    hourly: &[HourlyValue],
+) -> Result<ChartFigure> {
+    let labels = lang.labels();
+    let values: Vec<&HourlyValue> = hourly.iter().collect();
+    let summary = format!(
+        "{} {}",
+        lang.chart_intro(
+            labels.clearance_p90,
+            period.first,
+            period.last,
+            &week.zone_label
+        ),
+        series_summary(lang, week, &values)
+    );
+    let target = p90_target_text(lang, week.clearance_p90_target);
+    let svg = line_chart_svg(&LineChart {
+        id: "port-chart".into(),
+        day_labels: period
+            .dates()
+            .into_iter()
+            .map(|d| lang.date_short(d))
+            .collect(),
+        x_description: format!("{} ({})", labels.axis_local_time, week.zone_label),
+        y_description: labels.axis_p90_minutes.into(),
+        series: vec![Series {
+            short_label: "p90".into(),
+            points: hourly
+                .iter()
+                .map(|h| (hour_position(period, h.local_date, h.local_hour), h.value))
+                .collect(),
+        }],
+        reference: Some(Reference {
+            short_label: format!(
+                "{} {}",
+                labels.target,
+                lang.number_trimmed(week.clearance_p90_target, 1)
+            ),
+            value: week.clearance_p90_target,
+        }),
+        summary: summary.clone(),
+        lang,
+        size: WIDE,
+        y_max: None,
+    })?;
+    Ok(ChartFigure {
+        svg,
+        legend: vec![
+            LegendEntry {
+                label: format!("{} – {}", labels.clearance_p90, week.port),
+                colour: Some(0),
+            },
+            LegendEntry {
+                label: target,
+                colour: None,
+            },
+        ],
+        summary,
+    })
+}
+
+/// A minutes cell, marked when the value is above a limit.
+fn minutes_cell(lang: Lang, value: Option<f64>, above: Option<f64>) -> AnyView {
+    let labels = lang.labels();
+    let Some(value) = value else {
+        return view! { <td class="num">{labels.no_value}</td> }.into_any();
+    };
+    let text = lang.number(value, 1);
+    if above.is_some_and(|limit| value > limit) {
+        view! {
+            <td class="num missed">
+                <span class="mark" aria-hidden="true">"✗ "</span>
+                {text}
+                <span class="visually-hidden">{format!(" ({})", labels.day_missed_target)}</span>
+            </td>
+        }
+        .into_any()
+    } else {
+        view! { <td class="num">{text}</td> }.into_any()
+    }
+}
+
+fn clearance_table(lang: Lang, port: &Port, week: &PortWeek, days: &[ClearanceDay]) -> AnyView {
+    let labels = lang.labels();
+    let minutes = |name: &str| format!("{name} ({})", labels.minutes_unit);
+    let rows = days
+        .iter()
+        .map(|day| {
+            view! {
+                <tr>
+                    <th scope="row">{lang.date_long(day.local_date)}</th>
+                    <td class="num">{lang.count(day.travellers)}</td>
+                    {minutes_cell(lang, day.p50, None)}
+                    {minutes_cell(lang, day.p90, Some(week.clearance_p90_target))}
+                    {minutes_cell(lang, day.p95, None)}
+                    <td class="num">{lang.number_trimmed(day.bottleneck_hours, 1)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let caption = format!(
+        "{} ({}) · {} {}",
+        labels.local_date,
+        port.zone_label(),
+        labels.p90,
+        p90_target_text(lang, week.clearance_p90_target)
+    );
+    view! {
+        <section aria-labelledby="days-title">
+            <h2 id="days-title">{labels.per_day}</h2>
+            <div class="table-wrap">
+                <table>
+                    <caption>{caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{labels.local_date}</th>
+                            <th scope="col" class="num">{labels.travellers}</th>
+                            <th scope="col" class="num">{minutes(labels.p50)}</th>
+                            <th scope="col" class="num">{minutes(labels.p90)}</th>
+                            <th scope="col" class="num">{minutes(labels.p95)}</th>
+                            <th scope="col" class="num">
+                                {format!("{} ({})", labels.bottleneck_hours, labels.hours_unit)}
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+fn episodes_table(lang: Lang, port: &Port, episodes: &[Episode]) -> AnyView {
+    let labels = lang.labels();
+    if episodes.is_empty() {
+        return view! {
+            <section aria-labelledby="episodes-title">
+                <h2 id="episodes-title">{labels.episodes}</h2>
+                <p>{labels.episodes_none}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let rows = episodes
+        .iter()
+        .map(|episode| {
+            let place = match &episode.terminal {
+                // Some feeds name terminals "Terminal 4", others just "T2".
+                Some(terminal) if terminal.to_lowercase().starts_with(labels.terminal) => {
+                    terminal.clone()
+                }
+                Some(terminal) => format!("{} {terminal}", labels.terminal),
+                None => labels.whole_port.to_string(),
+            };
+            view! {
+                <tr>
+                    <td>{local_moment(lang, port, episode.start_ms)}</td>
+                    <td>{local_moment(lang, port, episode.end_ms)}</td>
+                    <td class="num">{lang.number_trimmed(episode.hours, 1)}</td>
+                    <td>{place}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    // Episodes that began before the period or end after it are listed whole, so their
+    // hours are not totalled here: the period's bottleneck hours are in the figures above.
+    let caption = format!("{} ({})", labels.axis_local_time, port.zone_label());
+    view! {
+        <section aria-labelledby="episodes-title">
+            <h2 id="episodes-title">{labels.episodes}</h2>
+            <div class="table-wrap">
+                <table>
+                    <caption>{caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{labels.episode_start}</th>
+                            <th scope="col">{labels.episode_end}</th>
+                            <th scope="col" class="num">{labels.episode_hours}</th>
+                            <th scope="col">{labels.episode_where}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// The signed-off definitions of the KPIs on the page, from the headers in `sql/`.
+fn definitions(warehouse: &Warehouse, lang: Lang) -> AnyView {
+    let labels = lang.labels();
+    let items = warehouse
+        .views()
+        .iter()
+        .filter(|v| DEFINED_VIEWS.contains(&v.name.as_str()))
+        .map(|v| {
+            let title = match lang {
+                Lang::Id => v.title_id.clone(),
+                Lang::En => v.title_en.clone(),
+            };
+            view! {
+                <dt>{title}</dt>
+                // The definitions are written and signed off in English only.
+                <dd lang="en">{v.definition.clone()}</dd>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="definitions">
+            <summary>{labels.definitions}</summary>
+            <dl>{items}</dl>
+        </details>
+    }
+    .into_any()
+}
+
+async fn benchmark_page(
+    warehouse: &Warehouse,
+    context: &PageContext,
+    port: &Port,
+) -> Result<String> {
+    let lang = context.lang;
+    let labels = lang.labels();
+    let Some(last) = data::latest_report_date(warehouse, &port.code).await? else {
+        return Ok(no_data_page(context, port));
+    };
+    let period = Period::ending(last);
+    let Some(week) = data::report_week(warehouse, &period, &port.code).await? else {
+        return Ok(no_data_page(context, port));
+    };
+    let days = data::report_days(warehouse, &period, &port.code).await?;
+    let hours = data::report_hours(warehouse, &period, &port.code).await?;
+    let (from_ms, to_ms) = period_bounds_ms(&port.zone, &period);
+    let episodes = data::episodes(warehouse, &port.code, "hourly_report", from_ms, to_ms).await?;
+
+    let optional_minutes =
+        |v: Option<f64>| v.map_or_else(|| labels.no_value.to_string(), |v| lang.minutes(v));
+    let threshold = lang.waited_over(week.wait_threshold_minutes);
+    let bottlenecks_met = week.bottleneck_hours <= week.max_bottleneck_hours as f64;
+    let figure = (!hours.is_empty())
+        .then(|| wait_chart(lang, port, &period, &week, &hours))
+        .transpose()?;
+    let chart = figure.map(|figure| {
+        view! {
+            <section aria-labelledby="chart-title">
+                <h2 id="chart-title">{labels.chart_wait_title}</h2>
+                {chart_figure(figure)}
+            </section>
+        }
+    });
+    let main = view! {
+        {port_header(context, port)}
+        <p class="lead">{labels.benchmark_note}</p>
+        <p class="period">
+            {format!("{} · {}", period_line(lang, &period, &week.targets_version), labels.benchmark_period)}
+        </p>
+        <dl class="figures">
+            <div class="figure">
+                <dt>{labels.passengers}</dt>
+                <dd class="value">{lang.count(week.passengers)}</dd>
+            </div>
+            <div class="figure">
+                <dt>{labels.flights}</dt>
+                <dd class="value">{lang.count(week.flights)}</dd>
+            </div>
+            <div class="figure">
+                <dt>{labels.average_wait}</dt>
+                <dd class="value">{optional_minutes(week.average_wait)}</dd>
+            </div>
+            <div class="figure">
+                <dt>{labels.maximum_wait}</dt>
+                <dd class="value">{optional_minutes(week.maximum_wait)}</dd>
+            </div>
+            <div class="figure">
+                <dt>{threshold}</dt>
+                <dd class="value">
+                    {week.share_over_threshold.map_or_else(|| labels.no_value.to_string(), |s| lang.percent(s))}
+                </dd>
+            </div>
+            <div class=figure_class(Some(bottlenecks_met))>
+                <dt>{labels.bottleneck_hours}</dt>
+                <dd class="value">{lang.hours(week.bottleneck_hours)}</dd>
+                <dd>
+                    {verdict(
+                        lang,
+                        Some(bottlenecks_met),
+                        weekly_hours_target_text(lang, week.max_bottleneck_hours),
+                    )}
+                </dd>
+            </div>
+        </dl>
+        {chart}
+        {report_table(lang, port, &week, &days)}
+        {episodes_table(lang, port, &episodes)}
+        {definitions(warehouse, lang)}
+    }
+    .into_any();
+    Ok(document(context, &port.name, main))
+}
+
+fn wait_chart(
+    lang: Lang,
+    port: &Port,
+    period: &Period,
+    week: &data::ReportWeek,
+    hours: &[ReportHour],
+) -> Result<ChartFigure> {
+    let labels = lang.labels();
+    let position = |h: &ReportHour| hour_position(period, h.local_date, h.local_hour);
+    let average: Vec<(i32, f64)> = hours
+        .iter()
+        .filter_map(|h| Some((position(h), h.average_wait?)))
+        .collect();
+    let maximum: Vec<(i32, f64)> = hours
+        .iter()
+        .filter_map(|h| Some((position(h), h.maximum_wait?)))
+        .collect();
+    let peak = |pick: fn(&ReportHour) -> Option<f64>, name: &str| {
+        hours
+            .iter()
+            .filter_map(|h| Some((h, pick(h)?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(h, value)| {
+                let moment = lang.local_moment(
+                    h.local_date,
+                    u32::try_from(h.local_hour).unwrap_or(0),
+                    0,
+                    port.zone_label(),
+                );
+                lang.series_peak(name, &lang.minutes(value), &moment)
+            })
+    };
+    let mut summary = vec![lang.chart_intro(
+        labels.chart_wait_title,
+        period.first,
+        period.last,
+        port.zone_label(),
+    )];
+    summary.extend(peak(|h| h.average_wait, labels.average_wait).map(|s| format!("{s}.")));
+    summary.extend(peak(|h| h.maximum_wait, labels.maximum_wait).map(|s| format!("{s}.")));
+    let summary = summary.join(" ");
+    let threshold = format!(
+        "{}: {}",
+        labels.wait_threshold,
+        lang.minutes_trimmed(week.wait_threshold_minutes)
+    );
+    let svg = line_chart_svg(&LineChart {
+        id: "wait-chart".into(),
+        day_labels: period
+            .dates()
+            .into_iter()
+            .map(|d| lang.date_short(d))
+            .collect(),
+        x_description: format!("{} ({})", labels.axis_local_time, port.zone_label()),
+        y_description: labels.axis_wait_minutes.into(),
+        series: vec![
+            Series {
+                short_label: labels.average_short.into(),
+                points: average,
+            },
+            Series {
+                short_label: labels.maximum_short.into(),
+                points: maximum,
+            },
+        ],
+        reference: Some(Reference {
+            short_label: format!("T {}", lang.number_trimmed(week.wait_threshold_minutes, 1)),
+            value: week.wait_threshold_minutes,
+        }),
+        summary: summary.clone(),
+        lang,
+        size: WIDE,
+        y_max: None,
+    })?;
+    Ok(ChartFigure {
+        svg,
+        legend: vec![
+            LegendEntry {
+                label: labels.average_wait.into(),
+                colour: Some(0),
+            },
+            LegendEntry {
+                label: labels.maximum_wait.into(),
+                colour: Some(1),
+            },
+            LegendEntry {
+                label: format!("T – {threshold}"),
+                colour: None,
+            },
+        ],
+        summary,
+    })
+}
+
+fn report_table(lang: Lang, port: &Port, week: &data::ReportWeek, days: &[ReportDay]) -> AnyView {
+    let labels = lang.labels();
+    let minutes = |name: &str| format!("{name} ({})", labels.minutes_unit);
+    let rows = days
+        .iter()
+        .map(|day| {
+            view! {
+                <tr>
+                    <th scope="row">{lang.date_long(day.local_date)}</th>
+                    <td class="num">{lang.count(day.passengers)}</td>
+                    <td class="num">{lang.count(day.flights)}</td>
+                    {minutes_cell(lang, day.average_wait, None)}
+                    {minutes_cell(lang, day.maximum_wait, None)}
+                    <td class="num">
+                        {day.share_over_threshold.map_or_else(|| labels.no_value.to_string(), |s| lang.percent(s))}
+                    </td>
+                    <td class="num">{lang.number_trimmed(day.bottleneck_hours, 1)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let caption = format!("{} ({})", labels.local_date, port.zone_label());
+    view! {
+        <section aria-labelledby="days-title">
+            <h2 id="days-title">{labels.per_day}</h2>
+            <div class="table-wrap">
+                <table>
+                    <caption>{caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{labels.local_date}</th>
+                            <th scope="col" class="num">{labels.passengers}</th>
+                            <th scope="col" class="num">{labels.flights}</th>
+                            <th scope="col" class="num">{minutes(labels.average_wait)}</th>
+                            <th scope="col" class="num">{minutes(labels.maximum_wait)}</th>
+                            <th scope="col" class="num">
+                                {lang.waited_over(week.wait_threshold_minutes)}
+                            </th>
+                            <th scope="col" class="num">
+                                {format!("{} ({})", labels.bottleneck_hours, labels.hours_unit)}
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
