@@ -1,0 +1,391 @@
+//! The `gerbang` command: command-line glue over the `gerbang-*` crates.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use gerbang_ingest::config::Config;
+use gerbang_ingest::generate::{GenerateOptions, generate};
+use gerbang_ingest::lake::Lake;
+use gerbang_ingest::run::{FileOutcome, IngestOptions, Progress, RunReport, ingest};
+use gerbang_query::Warehouse;
+use indicatif::{ProgressBar, ProgressStyle};
+
+mod output;
+
+/// Gerbang: one warehouse and dashboard for every agency at Indonesia's entry points.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// Configuration file (pseudonymisation key, port registry). Optional.
+    #[arg(long, global = true, env = "GERBANG_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write realistic nightly agency exports (native formats) for demos and tests.
+    Generate {
+        /// Folder to write into; one sub-folder per night.
+        #[arg(long)]
+        out: PathBuf,
+        /// First night (local date), YYYY-MM-DD.
+        #[arg(long)]
+        from: NaiveDate,
+        /// Number of nights.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        /// `all`, or port codes separated by commas (CGK,DPS).
+        #[arg(long, default_value = "all")]
+        ports: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Volume relative to real traffic (1 = the national volume, about 32 million records a year).
+        #[arg(long, default_value_t = 0.1)]
+        scale: f64,
+    },
+    /// Land everything new in an inbox folder into the lake, in one commit.
+    Ingest {
+        /// Folder (or file:// URL) the nightly exports are delivered to.
+        #[arg(long)]
+        inbox: String,
+        /// Lake location: a folder (or file:// URL).
+        #[arg(long, env = "GERBANG_LAKE")]
+        lake: String,
+    },
+    /// Run one SQL query over the lake and print the result.
+    Sql {
+        #[arg(long, env = "GERBANG_LAKE")]
+        lake: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// The query, e.g. "SELECT * FROM kpi_bottleneck_episodes LIMIT 10".
+        query: String,
+    },
+    /// The KPI library.
+    Kpi {
+        #[command(subcommand)]
+        command: KpiCommand,
+    },
+    /// Serve the dashboard.
+    Serve {
+        #[arg(long, env = "GERBANG_LAKE")]
+        lake: String,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Generate 35 nights for every port, ingest them with the real CBP file, and serve.
+    Demo {
+        /// Where the demo keeps its inbox, lake and key.
+        #[arg(long, default_value = "gerbang-demo")]
+        dir: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[arg(long, default_value_t = 35)]
+        days: u32,
+        #[arg(long, default_value_t = 0.1)]
+        scale: f64,
+        /// Prepare the lake and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KpiCommand {
+    /// Every KPI with its titles, unit, grain and target.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = match &cli.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    match cli.command {
+        Command::Generate {
+            out,
+            from,
+            days,
+            ports,
+            seed,
+            scale,
+        } => {
+            let options = GenerateOptions {
+                out_dir: out,
+                from,
+                days,
+                ports: parse_ports(&ports),
+                seed,
+                scale,
+            };
+            run_generate(&options, &config)?;
+        }
+        Command::Ingest { inbox, lake } => {
+            let lake = Lake::open(&lake)?;
+            let options = IngestOptions::new(config.port_registry()?, config.pseudonym_key()?);
+            let report = run_ingest(&inbox, &lake, &options).await?;
+            print_report(&report, true);
+        }
+        Command::Sql {
+            lake,
+            format,
+            query,
+        } => {
+            let warehouse = Warehouse::open(&lake).await?;
+            let batches = warehouse.sql(&query).await?;
+            output::print(&batches, format)?;
+        }
+        Command::Kpi {
+            command: KpiCommand::List,
+        } => output::print_kpis(&gerbang_query::kpi::library()?),
+        Command::Serve { lake, addr } => {
+            let warehouse = Warehouse::open(&lake).await?;
+            serve(warehouse, addr).await?;
+        }
+        Command::Demo {
+            dir,
+            addr,
+            days,
+            scale,
+            no_serve,
+        } => {
+            let warehouse = prepare_demo(&dir, days, scale, &config).await?;
+            if !no_serve {
+                serve(warehouse, addr).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse_ports(ports: &str) -> Vec<String> {
+    if ports.trim().eq_ignore_ascii_case("all") {
+        return Vec::new();
+    }
+    ports
+        .split(',')
+        .map(|p| p.trim().to_uppercase())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn run_generate(options: &GenerateOptions, config: &Config) -> Result<()> {
+    let registry = config.port_registry()?;
+    let started = Instant::now();
+    let bar = bar(u64::from(options.days) * 26, "generating");
+    let mut records = 0;
+    let summary = generate(options, &registry, &mut |file| {
+        records += file.records;
+        bar.inc(1);
+        bar.set_message(format!("{} {}", file.port, file.night));
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "wrote {} files ({records} records) to {} in {:.1}s",
+        summary.files.len(),
+        options.out_dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn run_ingest(inbox: &str, lake: &Lake, options: &IngestOptions) -> Result<RunReport> {
+    let bar = bar(0, "reading");
+    let report = ingest(inbox, lake, options, &mut |event| match event {
+        Progress::Reading { index, total, file } => {
+            bar.set_length(total as u64);
+            bar.set_position(index as u64);
+            bar.set_message(file.rsplit('/').next().unwrap_or(file).to_string());
+        }
+        Progress::Converted(_) => {}
+        Progress::Writing { files } => {
+            bar.set_message(format!("writing {files} data files and committing"));
+        }
+    })
+    .await?;
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+fn bar(length: u64, message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(length);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} {msg}") {
+        bar.set_style(style);
+    }
+    bar.set_message(message);
+    bar
+}
+
+fn print_report(report: &RunReport, every_file: bool) {
+    let landed: Vec<_> = report
+        .files
+        .iter()
+        .filter(|f| f.outcome == FileOutcome::Landed)
+        .collect();
+    if every_file && !landed.is_empty() {
+        println!(
+            "{:<60} {:>10} {:>10} {:>10} {:>9}",
+            "file", "rows in", "landed", "rejected", "findings"
+        );
+        for file in &landed {
+            println!(
+                "{:<60} {:>10} {:>10} {:>10} {:>9}",
+                file.file, file.rows_in, file.rows_landed, file.rows_rejected, file.findings
+            );
+        }
+    }
+    for file in &report.files {
+        match &file.outcome {
+            FileOutcome::AlreadyLanded { run_id } if every_file => {
+                println!("skipped {}: already landed in run {run_id}", file.file);
+            }
+            FileOutcome::Unrecognised => {
+                println!("left in inbox {}: no feed recognises this file", file.file);
+            }
+            _ => {}
+        }
+    }
+    let (rows_in, rows_landed, rows_rejected) = landed.iter().fold((0, 0, 0), |acc, f| {
+        (
+            acc.0 + f.rows_in,
+            acc.1 + f.rows_landed,
+            acc.2 + f.rows_rejected,
+        )
+    });
+    let skipped = report
+        .files
+        .iter()
+        .filter(|f| matches!(f.outcome, FileOutcome::AlreadyLanded { .. }))
+        .count();
+    let unrecognised = report
+        .files
+        .iter()
+        .filter(|f| f.outcome == FileOutcome::Unrecognised)
+        .count();
+    match report.version {
+        Some(version) => println!(
+            "run {} committed lake version {version}: {} files landed, {skipped} skipped as landed before, \
+             {unrecognised} not recognised; {rows_in} rows in = {rows_landed} landed + {rows_rejected} rejected{}",
+            report.run_id,
+            landed.len(),
+            if rows_rejected > 0 {
+                " (see table rejects)"
+            } else {
+                ""
+            }
+        ),
+        None => println!(
+            "nothing new to ingest: {skipped} files landed before, {unrecognised} not recognised"
+        ),
+    }
+}
+
+async fn serve(warehouse: Warehouse, addr: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!("could not listen on {addr}; is another server using it? pick another with --addr")
+    })?;
+    let local = listener.local_addr()?;
+    println!(
+        "Gerbang dashboard: http://{local}/  (lake version {}; Ctrl-C stops it)",
+        warehouse.data_version()
+    );
+    gerbang_dashboard::serve(Arc::new(warehouse), listener).await?;
+    Ok(())
+}
+
+/// The real CBP wait-time file shipped in `data/`, landed with every demo.
+const DEMO_CBP_FILE: &str = include_str!("../data/real/cbp-awt/JFK-2018.csv");
+
+async fn prepare_demo(dir: &Path, days: u32, scale: f64, config: &Config) -> Result<Warehouse> {
+    let started = Instant::now();
+    let inbox = dir.join("inbox");
+    std::fs::create_dir_all(inbox.join("benchmarks"))
+        .with_context(|| format!("creating the demo folder {}", dir.display()))?;
+    let key = demo_key(dir, config)?;
+    let today = chrono::Utc::now().date_naive();
+    let from = today - chrono::Days::new(u64::from(days));
+    println!(
+        "[1/3] generating {days} nights ({from} to {}) for every port at scale {scale}",
+        today.pred_opt().unwrap_or(today)
+    );
+    run_generate(
+        &GenerateOptions {
+            out_dir: inbox.clone(),
+            from,
+            days,
+            ports: Vec::new(),
+            seed: 1,
+            scale,
+        },
+        config,
+    )?;
+    std::fs::write(inbox.join("benchmarks").join("JFK-2018.csv"), DEMO_CBP_FILE)
+        .context("writing the CBP benchmark file into the demo inbox")?;
+    println!("[2/3] ingesting into {}", dir.join("lake").display());
+    let lake_dir = dir.join("lake");
+    let lake = Lake::open(&lake_dir.to_string_lossy())?;
+    let options = IngestOptions::new(config.port_registry()?, Some(key));
+    let inbox_text = inbox.to_string_lossy();
+    let report = run_ingest(&inbox_text, &lake, &options).await?;
+    print_report(&report, false);
+    println!("[3/3] opening the warehouse");
+    let warehouse = Warehouse::open(&lake_dir.to_string_lossy()).await?;
+    println!("demo ready in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(warehouse)
+}
+
+/// The demo's own pseudonymisation key: the configured one, or a random key kept in the
+/// demo folder so re-runs give the same pseudonyms. It is never used outside the demo.
+fn demo_key(dir: &Path, config: &Config) -> Result<gerbang_ingest::pseudonym::PseudonymKey> {
+    if let Some(key) = config.pseudonym_key()? {
+        return Ok(key);
+    }
+    let path = dir.join("demo-pseudonym.key");
+    let key = match std::fs::read_to_string(&path) {
+        Ok(key) => key,
+        Err(_) => {
+            let key: String = (0..4)
+                .map(|_| format!("{:016x}", rand::random::<u64>()))
+                .collect();
+            std::fs::write(&path, &key).with_context(|| format!("writing {}", path.display()))?;
+            println!(
+                "made a demo pseudonymisation key in {} (demo only; production reads GERBANG_PSEUDONYM_KEY)",
+                path.display()
+            );
+            key
+        }
+    };
+    if key.trim().is_empty() {
+        bail!(
+            "{} is empty; delete it and run the demo again",
+            path.display()
+        );
+    }
+    Ok(gerbang_ingest::pseudonym::PseudonymKey::new(&key)?)
+}

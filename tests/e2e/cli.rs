@@ -1,0 +1,244 @@
+//! generate → ingest → sql, the JFK benchmark file, and the operator's error messages.
+
+use crate::{KEY, gerbang, gerbang_ok, repo_file, sql_rows};
+
+#[test]
+fn jfk_file_lands_every_row_and_passenger_totals_match_the_csv() {
+    let inbox = tempfile::tempdir().unwrap();
+    let lake = tempfile::tempdir().unwrap();
+    let csv = std::fs::read_to_string(repo_file("data/real/cbp-awt/JFK-2018.csv")).unwrap();
+    std::fs::write(inbox.path().join("JFK-2018.csv"), &csv).unwrap();
+    // Totals straight from the CSV: column 19 is Total, 18 is Excluded.
+    let (mut rows, mut total) = (0u64, 0u64);
+    for line in csv.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').map(|f| f.trim_matches('"')).collect();
+        rows += 1;
+        total += fields[18].parse::<u64>().unwrap();
+    }
+
+    let out = gerbang_ok(
+        &[
+            "ingest",
+            "--inbox",
+            &inbox.path().to_string_lossy(),
+            "--lake",
+            &lake.path().to_string_lossy(),
+        ],
+        None,
+    );
+    assert!(
+        out.contains(&format!("{rows} rows in = {rows} landed + 0 rejected")),
+        "{out}"
+    );
+
+    let landed = sql_rows(
+        lake.path(),
+        "SELECT count(*), sum(pax_total) FROM wait_hourly",
+    );
+    assert_eq!(landed, vec![vec![rows.to_string(), total.to_string()]]);
+    assert_eq!(
+        sql_rows(lake.path(), "SELECT count(*) FROM rejects"),
+        vec![vec!["0".to_string()]]
+    );
+    // Declared totals that disagree with their parts are findings, not rejects; so is the
+    // hour that daylight saving repeats.
+    let findings = sql_rows(
+        lake.path(),
+        "SELECT check_name, count(*) FROM quality_findings GROUP BY check_name ORDER BY check_name",
+    );
+    assert_eq!(
+        findings,
+        vec![
+            vec!["pax_total_vs_parts".to_string(), "15".to_string()],
+            vec!["repeated_local_hour".to_string(), "1".to_string()],
+        ]
+    );
+}
+
+#[test]
+fn generated_nights_land_with_rows_in_equal_landed_plus_rejected_and_twice_is_a_noop() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    let lake = dir.path().join("lake");
+    let (inbox_s, lake_s) = (
+        inbox.to_string_lossy().into_owned(),
+        lake.to_string_lossy().into_owned(),
+    );
+    gerbang_ok(
+        &[
+            "generate",
+            "--out",
+            &inbox_s,
+            "--from",
+            "2026-10-19",
+            "--days",
+            "2",
+            "--ports",
+            "CGK,DPS",
+            "--scale",
+            "0.02",
+        ],
+        None,
+    );
+    let first = gerbang_ok(
+        &["ingest", "--inbox", &inbox_s, "--lake", &lake_s],
+        Some(KEY),
+    );
+    assert!(first.contains("committed lake version 1"), "{first}");
+
+    let per_file = sql_rows(
+        &lake,
+        "SELECT source_file, rows_in, rows_landed, rows_rejected FROM ingest_runs ORDER BY source_file",
+    );
+    assert_eq!(per_file.len(), 4, "{per_file:?}");
+    for row in &per_file {
+        let n: Vec<u64> = row[1..].iter().map(|v| v.parse().unwrap()).collect();
+        assert_eq!(
+            n[0],
+            n[1] + n[2],
+            "rows in = landed + rejected for {}",
+            row[0]
+        );
+        assert!(n[1] > 0, "{} landed nothing", row[0]);
+    }
+    let crossings = sql_rows(&lake, "SELECT count(*) FROM crossings");
+    let landed: u64 = per_file.iter().map(|r| r[2].parse::<u64>().unwrap()).sum();
+    assert_eq!(crossings, vec![vec![landed.to_string()]]);
+
+    let second = gerbang_ok(
+        &["ingest", "--inbox", &inbox_s, "--lake", &lake_s],
+        Some(KEY),
+    );
+    assert!(second.contains("nothing new to ingest"), "{second}");
+    assert_eq!(sql_rows(&lake, "SELECT count(*) FROM crossings"), crossings);
+    assert_eq!(
+        sql_rows(&lake, "SELECT max(version) FROM ingest_runs"),
+        vec![vec!["1".to_string()]]
+    );
+
+    // No passport number or name reaches the lake.
+    let sample =
+        std::fs::read_to_string(inbox.join("2026-10-19").join("bcm_CGK_20261019.jsonl")).unwrap();
+    let first_record: serde_json::Value =
+        serde_json::from_str(sample.lines().next().unwrap()).unwrap();
+    let passport = first_record["no_paspor"].as_str().unwrap();
+    let leaked = sql_rows(
+        &lake,
+        &format!(
+            "SELECT count(*) FROM crossings WHERE traveller_key = '{passport}' OR record_id LIKE '%{passport}%'"
+        ),
+    );
+    assert_eq!(leaked, vec![vec!["0".to_string()]]);
+
+    // The KPI views answer on generated data.
+    let hours = sql_rows(
+        &lake,
+        "SELECT count(*) > 0 FROM kpi_clearance_hourly WHERE port = 'CGK'",
+    );
+    assert_eq!(hours, vec![vec!["true".to_string()]]);
+}
+
+#[test]
+fn ingest_without_a_key_says_how_to_set_one_and_lands_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    let lake = dir.path().join("lake");
+    let (inbox_s, lake_s) = (
+        inbox.to_string_lossy().into_owned(),
+        lake.to_string_lossy().into_owned(),
+    );
+    gerbang_ok(
+        &[
+            "generate",
+            "--out",
+            &inbox_s,
+            "--from",
+            "2026-10-19",
+            "--days",
+            "1",
+            "--ports",
+            "JOG",
+            "--scale",
+            "0.05",
+        ],
+        None,
+    );
+    let output = gerbang(&["ingest", "--inbox", &inbox_s, "--lake", &lake_s], None);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("GERBANG_PSEUDONYM_KEY") && stderr.contains("bcm_JOG_20261019.jsonl"),
+        "{stderr}"
+    );
+    assert_eq!(
+        sql_rows(&lake, "SELECT count(*) FROM crossings"),
+        vec![vec!["0".to_string()]]
+    );
+}
+
+#[test]
+fn bad_sql_is_explained_not_a_panic() {
+    let lake = tempfile::tempdir().unwrap();
+    let output = gerbang(
+        &[
+            "sql",
+            "--lake",
+            &lake.path().to_string_lossy(),
+            "SELECT nope FROM crossings",
+        ],
+        None,
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error:") && stderr.contains("nope"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn kpi_list_shows_every_kpi_with_both_titles_unit_grain_and_target() {
+    let out = gerbang_ok(&["kpi", "list"], None);
+    for name in [
+        "kpi_clearance_hourly",
+        "kpi_bottleneck_hours",
+        "kpi_bottleneck_episodes",
+    ] {
+        assert!(out.contains(name), "{name} missing from:\n{out}");
+    }
+    assert!(out.contains("Jam kemacetan") && out.contains("Bottleneck hours"));
+    assert!(out.contains("target:      clearance_p90_target_minutes"));
+    assert!(!out.contains("crossing_times"), "helper views are not KPIs");
+}
+
+#[test]
+fn demo_prepares_a_lake_from_generated_and_real_data_and_a_rerun_lands_nothing_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let demo_s = demo.to_string_lossy().into_owned();
+    let args = [
+        "demo",
+        "--dir",
+        &demo_s,
+        "--days",
+        "3",
+        "--scale",
+        "0.02",
+        "--no-serve",
+    ];
+    let out = gerbang_ok(&args, None);
+    assert!(out.contains("[1/3]") && out.contains("demo ready"), "{out}");
+    assert!(out.contains("made a demo pseudonymisation key"), "{out}");
+    let lake = demo.join("lake");
+    let jfk = sql_rows(&lake, "SELECT count(*) FROM wait_hourly WHERE port = 'JFK'");
+    assert_eq!(jfk, vec![vec!["28594".to_string()]]);
+    let ports = sql_rows(&lake, "SELECT count(DISTINCT port) FROM crossings");
+    assert!(ports[0][0].parse::<u32>().unwrap() >= 20, "{ports:?}");
+
+    let again = gerbang_ok(&args, None);
+    assert!(again.contains("nothing new to ingest"), "{again}");
+    assert!(
+        !again.contains("made a demo pseudonymisation key"),
+        "the key is kept"
+    );
+}

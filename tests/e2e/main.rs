@@ -1,0 +1,62 @@
+//! End-to-end tests of the `gerbang` command: generate, ingest, query and serve, as an
+//! operator runs them. One test binary (linking is the slow part).
+
+// Tests fail loudly on anything unexpected; unwrapping is how they say so.
+#![allow(clippy::unwrap_used)]
+
+mod cli;
+mod serve;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+pub const KEY: &str = "e2e-test-key-0123456789abcdef0123456789";
+
+/// Runs `gerbang` with `args`; `key` sets or clears GERBANG_PSEUDONYM_KEY.
+pub fn gerbang(args: &[&str], key: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gerbang"));
+    command
+        .args(args)
+        .env_remove("GERBANG_CONFIG")
+        .env_remove("GERBANG_LAKE");
+    match key {
+        Some(key) => command.env("GERBANG_PSEUDONYM_KEY", key),
+        None => command.env_remove("GERBANG_PSEUDONYM_KEY"),
+    };
+    command.output().expect("the gerbang binary runs")
+}
+
+/// Runs `gerbang` and insists that it succeeds; returns stdout.
+pub fn gerbang_ok(args: &[&str], key: Option<&str>) -> String {
+    let output = gerbang(args, key);
+    assert!(
+        output.status.success(),
+        "gerbang {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Runs a query and returns its CSV rows (header dropped), each split into fields.
+pub fn sql_rows(lake: &Path, query: &str) -> Vec<Vec<String>> {
+    let out = gerbang_ok(
+        &[
+            "sql",
+            "--lake",
+            &lake.to_string_lossy(),
+            "--format",
+            "csv",
+            query,
+        ],
+        None,
+    );
+    out.lines()
+        .skip(1)
+        .map(|line| line.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+pub fn repo_file(relative: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
