@@ -2,7 +2,7 @@
 //!
 //! Every figure comes from the KPI views in `sql/` (through [`Warehouse::sql`]), so the
 //! dashboard computes nothing its own way: the one exception is a percentile over a whole
-//! week or day, which is an exact `percentile_cont` over the same `crossing_times` rows the
+//! week or day, which is an exact `percentile_linear` over the same `crossing_times` rows the
 //! hourly view uses, because percentiles of hours cannot be combined into a week.
 //!
 //! SQL text is assembled here only from dates and from port codes that were first looked up
@@ -199,7 +199,7 @@ pub async fn port_weeks(
     let sql = format!(
         "WITH traffic AS (
             SELECT port, count(*) AS travellers,
-                   percentile_cont(0.9) WITHIN GROUP (ORDER BY clearance_minutes) AS clearance_p90
+                   percentile_linear(clearance_minutes, 0.9) AS clearance_p90
             FROM crossing_times WHERE {in_period} GROUP BY port
         ), bottlenecks AS (
             SELECT port, sum({BOTTLENECK_HOURS}) AS bottleneck_hours
@@ -295,9 +295,9 @@ pub async fn clearance_days(
     let sql = format!(
         "WITH days AS (
             SELECT local_date, count(*) AS travellers,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY clearance_minutes) AS p50,
-                   percentile_cont(0.9) WITHIN GROUP (ORDER BY clearance_minutes) AS p90,
-                   percentile_cont(0.95) WITHIN GROUP (ORDER BY clearance_minutes) AS p95
+                   percentile_linear(clearance_minutes, 0.5) AS p50,
+                   percentile_linear(clearance_minutes, 0.9) AS p90,
+                   percentile_linear(clearance_minutes, 0.95) AS p95
             FROM crossing_times WHERE port = {port} AND {in_period}
             GROUP BY local_date
         ), bottlenecks AS (

@@ -39,6 +39,18 @@ const SQL_FILES: &[(&str, &str)] = &[
         "21_kpi_bottleneck_episodes.sql",
         include_str!("../../sql/21_kpi_bottleneck_episodes.sql"),
     ),
+    (
+        "30_kpi_throughput_hourly.sql",
+        include_str!("../../sql/30_kpi_throughput_hourly.sql"),
+    ),
+    (
+        "40_kpi_i247_health_daily.sql",
+        include_str!("../../sql/40_kpi_i247_health_daily.sql"),
+    ),
+    (
+        "50_kpi_service_level_daily.sql",
+        include_str!("../../sql/50_kpi_service_level_daily.sql"),
+    ),
 ];
 
 /// Whether a view is a KPI leadership signs off, or a building block of KPIs.

@@ -119,6 +119,7 @@ impl Warehouse {
 
     async fn register_reference_and_views(&mut self) -> Result<()> {
         self.ctx.register_udf(udf::port_local_time());
+        self.ctx.register_udaf(udf::percentile_linear());
         register_batch(&self.ctx, "ports", ports_batch(&self.registry)?)?;
         register_batch(
             &self.ctx,

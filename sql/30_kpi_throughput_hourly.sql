@@ -1,0 +1,34 @@
+-- view: kpi_throughput_hourly
+-- kind: kpi
+-- title_en: Throughput per hour
+-- title_id: Jumlah pelintas terlayani per jam
+-- unit: travellers per hour
+-- grain: port, local date, local hour (of clearance)
+-- owner: immigration
+-- target: none
+-- definition: Travellers whose Immigration processing ended in the hour (port's local
+--   time, by the time they were cleared or turned away): all of them (processed) and those
+--   let through (cleared). Lanes in use are the counters and autogates that finished at
+--   least one traveller in the hour; processed per lane is processed / lanes in use.
+--   Staffed counters come from the airport or port authority's feed when it lands.
+WITH finished AS (
+    SELECT
+        c.port,
+        c.lane,
+        c.outcome,
+        date_trunc('hour', c.cleared_at) AS hour_start,
+        port_local_time(date_trunc('hour', c.cleared_at), p.zone) AS local_start
+    FROM crossings c
+    JOIN ports p ON p.port = c.port
+)
+SELECT
+    port,
+    CAST(split_part(local_start, ' ', 1) AS DATE) AS local_date,
+    CAST(split_part(split_part(local_start, ' ', 2), ':', 1) AS INT) AS local_hour,
+    hour_start,
+    count(*) AS travellers_processed,
+    sum(CASE WHEN outcome = 'cleared' THEN 1 ELSE 0 END) AS travellers_cleared,
+    count(DISTINCT lane) AS lanes_in_use,
+    CAST(count(*) AS DOUBLE) / count(DISTINCT lane) AS processed_per_lane
+FROM finished
+GROUP BY port, local_start, hour_start
