@@ -51,6 +51,14 @@ const SQL_FILES: &[(&str, &str)] = &[
         "50_kpi_service_level_daily.sql",
         include_str!("../../sql/50_kpi_service_level_daily.sql"),
     ),
+    (
+        "60_kpi_enforcement_daily.sql",
+        include_str!("../../sql/60_kpi_enforcement_daily.sql"),
+    ),
+    (
+        "61_kpi_i247_notice_hits_daily.sql",
+        include_str!("../../sql/61_kpi_i247_notice_hits_daily.sql"),
+    ),
 ];
 
 /// Whether a view is a KPI leadership signs off, or a building block of KPIs.
