@@ -195,3 +195,95 @@ impl LakeTable {
         self.files.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use datafusion::arrow::array::RecordBatch;
+    use gerbang_ingest::lake::{Commit, Lake, Snapshot};
+    use gerbang_ingest::reference::PortRegistry;
+    use gerbang_ingest::schema::Table;
+
+    use crate::Warehouse;
+    use crate::targets::MouTargets;
+
+    /// A lake with one empty crossings file per (port, date), committed.
+    async fn lake_with_partitions(dir: &std::path::Path, partitions: &[(&str, &str)]) -> Lake {
+        let lake = Lake::open(&dir.to_string_lossy()).unwrap();
+        let mut files = Vec::new();
+        for (n, (port, date)) in partitions.iter().enumerate() {
+            let partition = BTreeMap::from([
+                ("port".to_string(), port.to_string()),
+                ("local_date".to_string(), date.to_string()),
+            ]);
+            let batch = RecordBatch::new_empty(Table::Crossings.schema());
+            let name = format!("part-test-{n:05}.parquet");
+            files.push(
+                lake.write_data_file(Table::Crossings, partition, &name, &[batch])
+                    .await
+                    .unwrap(),
+            );
+        }
+        let commit = Commit {
+            version: 0,
+            run_id: "test".to_string(),
+            started_at: chrono::Utc::now(),
+            finished_at: chrono::Utc::now(),
+            sources: vec![],
+            files,
+        };
+        lake.commit(commit, &Snapshot::default()).await.unwrap();
+        lake
+    }
+
+    async fn files_scanned(warehouse: &Warehouse, sql: &str) -> usize {
+        let plan = warehouse.sql(&format!("EXPLAIN {sql}")).await.unwrap();
+        let text = datafusion::arrow::util::pretty::pretty_format_batches(&plan)
+            .unwrap()
+            .to_string();
+        text.matches(".parquet").count()
+    }
+
+    #[tokio::test]
+    async fn filters_on_port_and_local_date_prune_files_before_any_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake = lake_with_partitions(
+            dir.path(),
+            &[
+                ("CGK", "2026-10-19"),
+                ("CGK", "2026-10-20"),
+                ("DPS", "2026-10-20"),
+                ("SUB", "2026-10-21"),
+            ],
+        )
+        .await;
+        let warehouse =
+            Warehouse::open_lake(lake, PortRegistry::embedded(), MouTargets::embedded())
+                .await
+                .unwrap();
+        assert_eq!(
+            files_scanned(&warehouse, "SELECT count(*) FROM crossings").await,
+            4
+        );
+        assert_eq!(
+            files_scanned(
+                &warehouse,
+                "SELECT count(*) FROM crossings WHERE port = 'CGK'"
+            )
+            .await,
+            2
+        );
+        assert_eq!(
+            files_scanned(
+                &warehouse,
+                "SELECT count(*) FROM crossings WHERE local_date >= DATE '2026-10-20' AND port IN ('CGK', 'SUB')"
+            )
+            .await,
+            2
+        );
+        let none = "SELECT count(*) FROM crossings WHERE port = 'JOG'";
+        assert_eq!(files_scanned(&warehouse, none).await, 0);
+        assert_eq!(warehouse.sql(none).await.unwrap()[0].num_rows(), 1);
+    }
+}
