@@ -80,7 +80,7 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
-    /// Generate 35 nights for every port, ingest them with the real CBP file, and serve.
+    /// Generate 35 nights for every port, ingest them with the real CBP and BPS files, and serve.
     Demo {
         /// Where the demo keeps its inbox, lake and key.
         #[arg(long, default_value = "gerbang-demo")]
@@ -321,6 +321,9 @@ async fn serve(warehouse: Warehouse, addr: SocketAddr) -> Result<()> {
 
 /// The real CBP wait-time file shipped in `data/`, landed with every demo.
 const DEMO_CBP_FILE: &str = include_str!("../data/real/cbp-awt/JFK-2018.csv");
+/// Statistics Indonesia's monthly arrivals workbook shipped in `data/`, landed with every demo.
+const DEMO_BPS_FILE: &[u8] =
+    include_bytes!("../data/real/bps/foreign-arrivals-by-port-2017-2024.xlsx");
 
 async fn prepare_demo(dir: &Path, days: u32, scale: f64, config: &Config) -> Result<Warehouse> {
     let started = Instant::now();
@@ -347,6 +350,13 @@ async fn prepare_demo(dir: &Path, days: u32, scale: f64, config: &Config) -> Res
     )?;
     std::fs::write(inbox.join("benchmarks").join("JFK-2018.csv"), DEMO_CBP_FILE)
         .context("writing the CBP benchmark file into the demo inbox")?;
+    std::fs::write(
+        inbox
+            .join("benchmarks")
+            .join("foreign-arrivals-by-port-2017-2024.xlsx"),
+        DEMO_BPS_FILE,
+    )
+    .context("writing the BPS arrivals workbook into the demo inbox")?;
     println!("[2/3] ingesting into {}", dir.join("lake").display());
     let lake_dir = dir.join("lake");
     let lake = Lake::open(&lake_dir.to_string_lossy())?;

@@ -244,6 +244,19 @@ pub async fn ingest(
 fn duplicate_file(feed: Feed, bytes: &[u8], first: &str, run: &str) -> FeedOutput {
     let skip = usize::from(feed.has_header_line());
     let mut output = FeedOutput::default();
+    if feed.is_binary() {
+        // A workbook has no lines to keep one by one: the file is one duplicate record.
+        output.rows_in = 1;
+        output.rejects.push(crate::feeds::Reject {
+            record_number: 1,
+            reason: format!(
+                "duplicate: this workbook has exactly the content of {first}, landed in run \
+                 {run}; nothing of it was landed again"
+            ),
+            raw: format!("<workbook of {} bytes>", bytes.len()),
+        });
+        return output;
+    }
     for (index, line) in bytes.split(|b| *b == b'\n').enumerate().skip(skip) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {

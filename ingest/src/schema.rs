@@ -33,14 +33,18 @@ pub enum Table {
     Rejects,
     /// Data-quality findings: declared totals that disagree with their parts, and the like.
     QualityFindings,
+    /// Foreign arrivals per port and month, from Statistics Indonesia (BPS). One file per
+    /// port and year: `local_date` is the first day of the year, the partition key.
+    ArrivalsMonthly,
 }
 
 impl Table {
-    pub const ALL: [Table; 4] = [
+    pub const ALL: [Table; 5] = [
         Table::Crossings,
         Table::WaitHourly,
         Table::Rejects,
         Table::QualityFindings,
+        Table::ArrivalsMonthly,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +53,7 @@ impl Table {
             Table::WaitHourly => "wait_hourly",
             Table::Rejects => "rejects",
             Table::QualityFindings => "quality_findings",
+            Table::ArrivalsMonthly => "arrivals_monthly",
         }
     }
 
@@ -59,7 +64,9 @@ impl Table {
     /// Columns that name the `key=value/` folders of a data file (also stored in the file).
     pub fn partition_columns(self) -> &'static [&'static str] {
         match self {
-            Table::Crossings | Table::WaitHourly => &["port", "local_date"],
+            Table::Crossings | Table::WaitHourly | Table::ArrivalsMonthly => {
+                &["port", "local_date"]
+            }
             Table::Rejects | Table::QualityFindings => &["run_id"],
         }
     }
@@ -70,6 +77,7 @@ impl Table {
             Table::WaitHourly => wait_hourly_schema(),
             Table::Rejects => rejects_schema(),
             Table::QualityFindings => quality_findings_schema(),
+            Table::ArrivalsMonthly => arrivals_monthly_schema(),
         }
     }
 }
@@ -167,5 +175,20 @@ fn quality_findings_schema() -> SchemaRef {
         Field::new("declared", DataType::Float64, true),
         Field::new("computed", DataType::Float64, true),
         text("message"),
+    ]))
+}
+
+fn arrivals_monthly_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        // The registry code of the entry point (Indonesian ports only; BPS reports no others).
+        text("port"),
+        // The first day of `year`: the partition key, so that a port's year is one file.
+        // It is not the month's date; use `year` and `month` for that.
+        Field::new("local_date", DataType::Date32, false),
+        Field::new("year", DataType::Int32, false),
+        // 1 = January ... 12 = December.
+        Field::new("month", DataType::Int32, false),
+        // Foreign arrivals recorded by BPS at the port in that month.
+        Field::new("arrivals", DataType::Int64, false),
     ]))
 }

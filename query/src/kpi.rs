@@ -59,6 +59,10 @@ const SQL_FILES: &[(&str, &str)] = &[
         "61_kpi_i247_notice_hits_daily.sql",
         include_str!("../../sql/61_kpi_i247_notice_hits_daily.sql"),
     ),
+    (
+        "70_kpi_national_arrivals.sql",
+        include_str!("../../sql/70_kpi_national_arrivals.sql"),
+    ),
 ];
 
 /// Whether a view is a KPI leadership signs off, or a building block of KPIs.

@@ -232,6 +232,8 @@ fn demo_prepares_a_lake_from_generated_and_real_data_and_a_rerun_lands_nothing_n
     let lake = demo.join("lake");
     let jfk = sql_rows(&lake, "SELECT count(*) FROM wait_hourly WHERE port = 'JFK'");
     assert_eq!(jfk, vec![vec!["28594".to_string()]]);
+    let bps = sql_rows(&lake, "SELECT count(*) FROM arrivals_monthly");
+    assert_eq!(bps, vec![vec!["2496".to_string()]]);
     let ports = sql_rows(&lake, "SELECT count(DISTINCT port) FROM crossings");
     assert!(ports[0][0].parse::<u32>().unwrap() >= 20, "{ports:?}");
 
@@ -241,4 +243,58 @@ fn demo_prepares_a_lake_from_generated_and_real_data_and_a_rerun_lands_nothing_n
         !again.contains("made a demo pseudonymisation key"),
         "the key is kept"
     );
+}
+
+#[test]
+fn bps_workbook_lands_every_port_month_and_every_declared_total_is_checked() {
+    let inbox = tempfile::tempdir().unwrap();
+    let lake = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo_file("data/real/bps/foreign-arrivals-by-port-2017-2024.xlsx"),
+        inbox.path().join("foreign-arrivals-by-port-2017-2024.xlsx"),
+    )
+    .unwrap();
+    let out = gerbang_ok(
+        &[
+            "ingest",
+            "--inbox",
+            &inbox.path().to_string_lossy(),
+            "--lake",
+            &lake.path().to_string_lossy(),
+        ],
+        None,
+    );
+    assert!(
+        out.contains("280 rows in = 280 landed + 0 rejected"),
+        "{out}"
+    );
+    let months = sql_rows(
+        lake.path(),
+        "SELECT count(*), count(DISTINCT port) FROM arrivals_monthly",
+    );
+    assert_eq!(months, vec![vec!["2496".to_string(), "26".to_string()]]);
+    // The national yearly figure is the sum of the monthly port figures.
+    let national = sql_rows(
+        lake.path(),
+        "SELECT n.year, n.total, p.total FROM
+           (SELECT year, sum(arrivals) AS total FROM kpi_national_arrivals WHERE port IS NULL GROUP BY year) n
+           JOIN (SELECT year, sum(arrivals) AS total FROM arrivals_monthly GROUP BY year) p ON p.year = n.year
+         ORDER BY n.year",
+    );
+    assert_eq!(national.len(), 8);
+    assert!(national.iter().all(|r| r[1] == r[2]), "{national:?}");
+    let findings = sql_rows(
+        lake.path(),
+        "SELECT check_name, count(*) FROM quality_findings GROUP BY check_name ORDER BY check_name",
+    );
+    let expected = [
+        ("bps_annual_vs_months", "280"),
+        ("bps_group_vs_ports", "1"),
+        ("bps_total_vs_groups", "2"),
+    ];
+    let expected: Vec<Vec<String>> = expected
+        .iter()
+        .map(|(c, n)| vec![c.to_string(), n.to_string()])
+        .collect();
+    assert_eq!(findings, expected);
 }

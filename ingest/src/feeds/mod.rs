@@ -6,6 +6,7 @@
 //! rows in = rows landed + rows rejected.
 
 pub mod bcm;
+pub mod bps;
 pub mod cbp;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,8 @@ pub enum Feed {
     Bcm,
     /// An hourly airport wait report in US CBP's Airport Wait Times CSV export.
     CbpWaitTimes,
+    /// Statistics Indonesia's monthly foreign arrivals per entry point (XLSX workbook).
+    BpsArrivals,
 }
 
 impl Feed {
@@ -32,6 +35,7 @@ impl Feed {
         match self {
             Feed::Bcm => "immigration_bcm",
             Feed::CbpWaitTimes => "cbp_wait_times",
+            Feed::BpsArrivals => "bps_arrivals",
         }
     }
 
@@ -40,11 +44,22 @@ impl Feed {
         matches!(self, Feed::CbpWaitTimes)
     }
 
+    /// Whether the feed's files are binary (a workbook), not lines of text.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Feed::BpsArrivals)
+    }
+
     /// Recognises a file's feed from its name and first bytes.
     pub fn recognise(file_name: &str, head: &[u8]) -> Option<Feed> {
         let lower = file_name.to_ascii_lowercase();
         if lower.starts_with("bcm_") && lower.ends_with(".jsonl") {
             return Some(Feed::Bcm);
+        }
+        if lower.ends_with(".xlsx") {
+            // Only workbooks are opened to look for the header, and only when the name does
+            // not already say what they are.
+            return (lower.contains("arrivals") || bps::has_arrivals_header(head))
+                .then_some(Feed::BpsArrivals);
         }
         let head = String::from_utf8_lossy(&head[..head.len().min(200)]);
         let first_line = head
@@ -67,6 +82,7 @@ impl Feed {
         match self {
             Feed::Bcm => bcm::convert(bytes, context),
             Feed::CbpWaitTimes => Ok(cbp::convert(bytes, context)),
+            Feed::BpsArrivals => Ok(bps::convert(bytes, context)),
         }
     }
 }
@@ -111,14 +127,29 @@ pub struct PartitionBatch {
 /// Everything an adapter made of one file.
 #[derive(Debug, Default)]
 pub struct FeedOutput {
+    /// Records the file held (lines, rows, sheet rows: whatever a record is for the feed).
     pub rows_in: u64,
     pub partitions: Vec<PartitionBatch>,
     pub rejects: Vec<Reject>,
     pub findings: Vec<Finding>,
+    /// Records that landed, when a record is not one table row (a BPS sheet row lands as
+    /// twelve port-months, or as checks of a declared total). `None`: one record, one row.
+    pub records_landed: Option<u64>,
 }
 
 impl FeedOutput {
+    /// Records that landed; with [`FeedOutput::rejects`] they account for every record in.
     pub fn rows_landed(&self) -> u64 {
+        self.records_landed.unwrap_or_else(|| {
+            self.partitions
+                .iter()
+                .map(|p| p.batch.num_rows() as u64)
+                .sum()
+        })
+    }
+
+    /// Rows written to lake tables.
+    pub fn table_rows(&self) -> u64 {
         self.partitions
             .iter()
             .map(|p| p.batch.num_rows() as u64)
