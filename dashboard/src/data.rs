@@ -35,6 +35,11 @@ impl Period {
         Period { first, last }
     }
 
+    /// The [`Period::DAYS`] days just before this period: "last week".
+    pub fn previous(&self) -> Period {
+        Period::ending(self.first.pred_opt().unwrap_or(self.first))
+    }
+
     /// Every date of the period, in order.
     pub fn dates(&self) -> Vec<NaiveDate> {
         self.first
@@ -77,6 +82,18 @@ pub struct PortWeek {
     pub bottleneck_hours: f64,
     pub max_bottleneck_hours: i64,
     pub targets_version: String,
+    /// The same figures over the seven days before the period; `None` when the port had
+    /// no travellers then.
+    pub previous: Option<PreviousWeek>,
+}
+
+/// A port's figures over the seven days before the reported period, for the change from
+/// last week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousWeek {
+    pub travellers: i64,
+    pub clearance_p90: Option<f64>,
+    pub bottleneck_hours: f64,
 }
 
 impl PortWeek {
@@ -186,35 +203,68 @@ pub async fn latest_crossing_date(warehouse: &Warehouse) -> Result<Option<NaiveD
     Ok(answer.dates("latest")?.into_iter().flatten().next())
 }
 
-/// The period's figures of every Indonesian port (or of `only` that one), by port code.
+/// The period's figures of every Indonesian port (or of `only` that one), by port code,
+/// each with the same figures over the previous seven days.
+///
+/// Both weeks come from one pass over the fortnight, grouped by a period label and then
+/// turned into one row per port, so last week costs no second scan.
 pub async fn port_weeks(
     warehouse: &Warehouse,
     period: &Period,
     only: Option<&str>,
 ) -> Result<Vec<PortWeek>> {
-    let in_period = period.sql_condition("local_date");
+    let previous = period.previous();
+    let fortnight = Period {
+        first: previous.first,
+        last: period.last,
+    }
+    .sql_condition("local_date");
+    let label = format!(
+        "CASE WHEN local_date >= DATE '{}' THEN 'current' ELSE 'previous' END",
+        period.first.format("%Y-%m-%d")
+    );
     let port_filter = only
         .map(|code| format!("AND p.port = {}", sql_text(code)))
         .unwrap_or_default();
     let sql = format!(
         "WITH traffic AS (
-            SELECT port, count(*) AS travellers,
+            SELECT port, week, count(*) AS travellers,
                    percentile_linear(clearance_minutes, 0.9) AS clearance_p90
-            FROM crossing_times WHERE {in_period} GROUP BY port
+            FROM (SELECT port, clearance_minutes, {label} AS week
+                  FROM crossing_times WHERE {fortnight})
+            GROUP BY port, week
         ), bottlenecks AS (
-            SELECT port, sum({BOTTLENECK_HOURS}) AS bottleneck_hours
-            FROM kpi_bottleneck_hours
-            WHERE terminal IS NULL AND source = 'events' AND is_bottleneck AND {in_period}
-            GROUP BY port
+            SELECT port, week, sum(hours) AS bottleneck_hours
+            FROM (SELECT port, {BOTTLENECK_HOURS} AS hours, {label} AS week
+                  FROM kpi_bottleneck_hours
+                  WHERE terminal IS NULL AND source = 'events' AND is_bottleneck
+                    AND {fortnight})
+            GROUP BY port, week
+        ), weeks AS (
+            SELECT t.port,
+                   max(CASE WHEN t.week = 'current' THEN t.travellers END) AS travellers,
+                   max(CASE WHEN t.week = 'current' THEN t.clearance_p90 END) AS clearance_p90,
+                   max(CASE WHEN t.week = 'current' THEN b.bottleneck_hours END)
+                       AS bottleneck_hours,
+                   max(CASE WHEN t.week = 'previous' THEN t.travellers END)
+                       AS previous_travellers,
+                   max(CASE WHEN t.week = 'previous' THEN t.clearance_p90 END)
+                       AS previous_clearance_p90,
+                   max(CASE WHEN t.week = 'previous' THEN b.bottleneck_hours END)
+                       AS previous_bottleneck_hours
+            FROM traffic t
+            LEFT JOIN bottlenecks b ON b.port = t.port AND b.week = t.week
+            GROUP BY t.port
         )
         SELECT p.port, p.name, p.kind, p.zone_label,
-               coalesce(t.travellers, 0) AS travellers, t.clearance_p90,
-               coalesce(b.bottleneck_hours, 0.0) AS bottleneck_hours,
+               coalesce(w.travellers, 0) AS travellers, w.clearance_p90,
+               coalesce(w.bottleneck_hours, 0.0) AS bottleneck_hours,
+               w.previous_travellers, w.previous_clearance_p90,
+               coalesce(w.previous_bottleneck_hours, 0.0) AS previous_bottleneck_hours,
                m.clearance_p90_target_minutes, m.max_bottleneck_hours_week, m.targets_version
         FROM ports p
         JOIN mou_targets m ON m.port = p.port
-        LEFT JOIN traffic t ON t.port = p.port
-        LEFT JOIN bottlenecks b ON b.port = p.port
+        LEFT JOIN weeks w ON w.port = p.port
         WHERE NOT p.benchmark {port_filter}
         ORDER BY p.port"
     );
@@ -226,6 +276,9 @@ pub async fn port_weeks(
     let travellers = answer.i64s("travellers")?;
     let p90 = answer.f64s("clearance_p90")?;
     let bottleneck_hours = answer.f64s("bottleneck_hours")?;
+    let previous_travellers = answer.i64s("previous_travellers")?;
+    let previous_p90 = answer.f64s("previous_clearance_p90")?;
+    let previous_hours = answer.f64s("previous_bottleneck_hours")?;
     let targets = answer.f64s("clearance_p90_target_minutes")?;
     let max_hours = answer.i64s("max_bottleneck_hours_week")?;
     let versions = answer.strings("targets_version")?;
@@ -241,6 +294,13 @@ pub async fn port_weeks(
             bottleneck_hours: bottleneck_hours[i].unwrap_or(0.0),
             max_bottleneck_hours: max_hours[i].unwrap_or(0),
             targets_version: versions[i].clone().unwrap_or_default(),
+            previous: previous_travellers[i]
+                .filter(|count| *count > 0)
+                .map(|travellers| PreviousWeek {
+                    travellers,
+                    clearance_p90: previous_p90[i],
+                    bottleneck_hours: previous_hours[i].unwrap_or(0.0),
+                }),
         })
         .collect())
 }

@@ -10,7 +10,7 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 /// A language the dashboard speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Id,
     En,
@@ -405,6 +405,11 @@ pub struct Labels {
     pub average_short: &'static str,
     pub mou_target_line: &'static str,
     pub maximum_short: &'static str,
+    pub from_last_week: &'static str,
+    pub no_change_from_last_week: &'static str,
+    pub no_data_last_week: &'static str,
+    pub worse: &'static str,
+    pub better: &'static str,
 }
 
 const EN: Labels = Labels {
@@ -480,6 +485,11 @@ const EN: Labels = Labels {
     average_short: "avg",
     mou_target_line: "the port's MoU target for p90",
     maximum_short: "max",
+    from_last_week: "from last week",
+    no_change_from_last_week: "no change from last week",
+    no_data_last_week: "no data last week",
+    worse: "worse",
+    better: "better",
 };
 
 const ID: Labels = Labels {
@@ -555,6 +565,11 @@ const ID: Labels = Labels {
     average_short: "rata-rata",
     mou_target_line: "target MoU p90 TPI tersebut",
     maximum_short: "maks",
+    from_last_week: "dari minggu lalu",
+    no_change_from_last_week: "tidak berubah dari minggu lalu",
+    no_data_last_week: "tidak ada data minggu lalu",
+    worse: "memburuk",
+    better: "membaik",
 };
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod cache;
 mod charts;
 mod data;
 mod error;

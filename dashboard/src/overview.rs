@@ -1,6 +1,7 @@
 //! The overview for the weekly meeting (`/`): one tile per Indonesian entry point for the
-//! last seven local days, held against its MoU targets, ports that missed a target first,
-//! and a chart of hourly clearance at the busiest ports.
+//! last seven local days, held against its MoU targets and set beside the seven days
+//! before, ports that missed a target first, and a chart of hourly clearance at the
+//! busiest ports.
 
 use chrono::NaiveDate;
 use gerbang_query::Warehouse;
@@ -128,7 +129,8 @@ pub async fn overview_page(warehouse: &Warehouse, context: &PageContext) -> Resu
     Ok(document(context, labels.overview_title, main))
 }
 
-/// One port's tile: its two targets, each met or missed in colour, mark and words.
+/// One port's tile: its two targets, each met or missed in colour, mark and words, and how
+/// each figure moved since last week.
 fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
     let lang = context.lang;
     let labels = lang.labels();
@@ -149,6 +151,21 @@ fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
     );
     let p90_class = figure_class(week.p90_met());
     let hours_class = figure_class(week.bottlenecks_met());
+    let previous = week.previous.as_ref();
+    let travellers_change =
+        WeekChange::of_travellers(lang, week.travellers, previous.map(|p| p.travellers));
+    let p90_change = WeekChange::of(
+        week.clearance_p90
+            .zip(previous.and_then(|p| p.clearance_p90))
+            .map(|(now, before)| now - before),
+        1,
+        |minutes| lang.minutes(minutes),
+    );
+    let hours_change = WeekChange::of(
+        previous.map(|p| week.bottleneck_hours - p.bottleneck_hours),
+        1,
+        |hours| lang.hours(hours),
+    );
     view! {
         <li class=class>
             <h3>
@@ -160,10 +177,12 @@ fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
                 <div class="figure count">
                     <dt>{labels.travellers}</dt>
                     <dd class="value">{lang.count(week.travellers)}</dd>
+                    {change_line(lang, travellers_change, Rise::Neutral)}
                 </div>
                 <div class=p90_class>
                     <dt>{labels.clearance_p90}</dt>
                     <dd class="value">{p90}</dd>
+                    {change_line(lang, p90_change, Rise::Worse)}
                     <dd>
                         {verdict(
                             lang,
@@ -175,6 +194,7 @@ fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
                 <div class=hours_class>
                     <dt>{labels.bottleneck_hours}</dt>
                     <dd class="value">{lang.hours(week.bottleneck_hours)}</dd>
+                    {change_line(lang, hours_change, Rise::Worse)}
                     <dd>
                         {verdict(
                             lang,
@@ -185,6 +205,103 @@ fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
                 </div>
             </dl>
         </li>
+    }
+    .into_any()
+}
+
+/// What a rise of a figure means for the port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rise {
+    /// More travellers is neither good nor bad news.
+    Neutral,
+    /// A longer p90 or more bottleneck hours is worse.
+    Worse,
+}
+
+/// How one figure of a tile moved since the seven days before the period.
+#[derive(Debug, Clone, PartialEq)]
+enum WeekChange {
+    NoDataLastWeek,
+    /// The change rounds to zero at the precision shown.
+    Unchanged,
+    /// Rose or fell by `amount`: the size of the change as shown, with its unit.
+    Moved {
+        rose: bool,
+        amount: String,
+    },
+}
+
+impl WeekChange {
+    /// A change of `difference` shown with `decimals` digits by `amount`.
+    fn of(difference: Option<f64>, decimals: i32, amount: impl Fn(f64) -> String) -> WeekChange {
+        let Some(difference) = difference.filter(|d| d.is_finite()) else {
+            return WeekChange::NoDataLastWeek;
+        };
+        if (difference * 10f64.powi(decimals)).round() == 0.0 {
+            return WeekChange::Unchanged;
+        }
+        WeekChange::Moved {
+            rose: difference > 0.0,
+            amount: amount(difference.abs()),
+        }
+    }
+
+    /// The change in travellers as a percentage of last week's: whole percents, with one
+    /// decimal below 10% so that a small change does not read as none.
+    fn of_travellers(lang: Lang, now: i64, before: Option<i64>) -> WeekChange {
+        let percent = before
+            .filter(|before| *before > 0)
+            .map(|before| (now - before) as f64 / before as f64 * 100.0);
+        let decimals = if percent.is_some_and(|p| p.abs() < 10.0) {
+            1
+        } else {
+            0
+        };
+        WeekChange::of(percent, decimals, |p| {
+            format!("{}%", lang.number_trimmed(p, decimals as usize))
+        })
+    }
+}
+
+/// The change from last week under a figure: an arrow, the signed change in words and,
+/// where a rise is bad news, whether the port got worse or better, so that neither the
+/// arrow nor a colour has to be read alone.
+fn change_line(lang: Lang, change: WeekChange, rise: Rise) -> AnyView {
+    let labels = lang.labels();
+    let (class, mark, text, judgement) = match change {
+        WeekChange::NoDataLastWeek => ("change", "–", labels.no_data_last_week.to_string(), None),
+        WeekChange::Unchanged => (
+            "change",
+            "=",
+            labels.no_change_from_last_week.to_string(),
+            None,
+        ),
+        WeekChange::Moved { rose, amount } => {
+            let (mark, sign) = if rose { ("▲", "+") } else { ("▼", "−") };
+            let (class, judgement) = match (rise, rose) {
+                (Rise::Neutral, _) => ("change", None),
+                (Rise::Worse, true) => ("change worse", Some(labels.worse)),
+                (Rise::Worse, false) => ("change better", Some(labels.better)),
+            };
+            let text = format!("{sign}{amount} {}", labels.from_last_week);
+            (class, mark, text, judgement)
+        }
+    };
+    view! {
+        <dd class=class>
+            <span class="mark" aria-hidden="true">
+                {mark}
+            </span>
+            " "
+            <span class="change-text">{text}</span>
+            {judgement
+                .map(|word| {
+                    view! {
+                        " "
+                        <span class="change-word">{format!("({word})")}</span>
+                    }
+                })}
+        </dd>
     }
     .into_any()
 }

@@ -1,23 +1,28 @@
-//! HTTP: the routes, the choice of language per request, and turning pages and failures
-//! into responses.
+//! HTTP: the routes, the choice of language per request, the cache of drawn pages, and
+//! turning pages and failures into responses.
 //!
-//! Handlers are plain axum handlers: each asks the warehouse first, then renders the page
-//! to a string. A failing query becomes an error page with status 500 and an unknown
-//! address a not-found page with status 404; nothing a visitor sends can make a handler
-//! panic.
+//! Handlers are plain axum handlers: each names the page it shows and how to draw it, and
+//! [`Dashboard::respond`] answers from the cache (or with `304 Not Modified` when the
+//! browser's copy is current) before asking the warehouse anything. A failing query becomes
+//! an error page with status 500, which is never cached, and an unknown address a not-found
+//! page with status 404; nothing a visitor sends can make a handler panic.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{
-    ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, COOKIE, SET_COOKIE, VARY,
+    ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH,
+    SET_COOKIE, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gerbang_query::Warehouse;
 
+use crate::cache::{CachedPage, PageCache, PageKey, PageRoute, none_match_names};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::layout::{PageContext, error_page, not_found_page};
@@ -31,12 +36,20 @@ const LANG_COOKIE_MAX_AGE_SECONDS: u32 = 365 * 24 * 60 * 60;
 
 /// The dashboard's routes over one warehouse.
 pub fn router(warehouse: Arc<Warehouse>) -> Router {
+    router_with_cache(
+        warehouse,
+        Arc::new(PageCache::new(PageCache::DEFAULT_CAPACITY)),
+    )
+}
+
+/// The dashboard's routes over one warehouse, keeping drawn pages in `pages`.
+pub(crate) fn router_with_cache(warehouse: Arc<Warehouse>, pages: Arc<PageCache>) -> Router {
     Router::new()
         .route("/", get(overview_handler))
         .route("/port/{code}", get(port_handler))
         .route("/static/gerbang.css", get(stylesheet))
         .fallback(not_found_handler)
-        .with_state(warehouse)
+        .with_state(Dashboard { warehouse, pages })
 }
 
 /// Serves the dashboard on a listener the caller bound, until the server fails.
@@ -45,6 +58,59 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
 ) -> std::io::Result<()> {
     axum::serve(listener, router(warehouse)).await
+}
+
+/// What every handler shares: the warehouse and the pages already drawn from it.
+#[derive(Debug, Clone)]
+struct Dashboard {
+    warehouse: Arc<Warehouse>,
+    pages: Arc<PageCache>,
+}
+
+impl Dashboard {
+    /// The response for `route` in the visitor's language: `304` when the request already
+    /// holds the current page, else the cached page, else the page `draw` draws (stored
+    /// unless it is an error page). `draw` is not run unless the page is drawn.
+    async fn respond(
+        &self,
+        route: PageRoute,
+        choice: LangChoice,
+        request: &HeaderMap,
+        draw: impl Future<Output = CachedPage>,
+    ) -> Response {
+        let key = PageKey {
+            data_version: self.warehouse.data_version(),
+            route,
+            lang: choice.lang,
+        };
+        let etag = key.etag();
+        // Only a page that exists is revalidated: a conditional request for an address
+        // that is not found still gets its 404 (RFC 9110, section 13.2.1).
+        let exists = key.route != PageRoute::NotFound;
+        let holds_current = request
+            .get_all(IF_NONE_MATCH)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .any(|value| none_match_names(value, &etag));
+        if exists && holds_current {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            page_headers(response.headers_mut(), choice, Some(&etag));
+            return response;
+        }
+        let page = match self.pages.get(&key) {
+            Some(page) => page,
+            None => {
+                self.pages.count_render();
+                let page = draw.await;
+                if page.status.is_server_error() {
+                    return html(choice, page, None);
+                }
+                self.pages.insert(key, page.clone());
+                page
+            }
+        };
+        html(choice, page, Some(&etag))
+    }
 }
 
 /// The language of one request, and whether it was chosen just now (and so is to be
@@ -104,20 +170,19 @@ fn page_context(warehouse: &Warehouse, lang: Lang, path: &str) -> PageContext {
     }
 }
 
-/// An HTML response in the chosen language.
-fn html(choice: LangChoice, status: StatusCode, body: String) -> Response {
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+/// The headers of every page response, full or `304`: its language, that it varies with
+/// the language a visitor asks for, that browsers are to revalidate it, its tag, and the
+/// cookie that remembers a language chosen just now.
+fn page_headers(headers: &mut HeaderMap, choice: LangChoice, etag: Option<&str>) {
     headers.insert(
         CONTENT_LANGUAGE,
         HeaderValue::from_static(choice.lang.code()),
     );
     headers.insert(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Some(value) = etag.and_then(|tag| HeaderValue::from_str(tag).ok()) {
+        headers.insert(ETAG, value);
+    }
     if choice.chosen_now {
         let cookie = format!(
             "lang={}; Path=/; Max-Age={LANG_COOKIE_MAX_AGE_SECONDS}; SameSite=Lax",
@@ -127,60 +192,99 @@ fn html(choice: LangChoice, status: StatusCode, body: String) -> Response {
             headers.insert(SET_COOKIE, value);
         }
     }
+}
+
+/// An HTML response in the chosen language.
+fn html(choice: LangChoice, page: CachedPage, etag: Option<&str>) -> Response {
+    let mut response = (page.status, page.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    page_headers(headers, choice, etag);
     response
 }
 
+/// A drawn page with its status.
+fn drawn(status: StatusCode, body: String) -> CachedPage {
+    CachedPage {
+        status,
+        body: Bytes::from(body),
+    }
+}
+
 /// The page, or the error page with status 500 when a query behind it failed.
-fn page_or_error(choice: LangChoice, context: &PageContext, page: Result<String>) -> Response {
+fn drawn_or_error(context: &PageContext, page: Result<String>) -> CachedPage {
     match page {
-        Ok(body) => html(choice, StatusCode::OK, body),
-        Err(error) => html(
-            choice,
+        Ok(body) => drawn(StatusCode::OK, body),
+        Err(error) => drawn(
             StatusCode::INTERNAL_SERVER_ERROR,
             error_page(context, &error.to_string()),
         ),
     }
 }
 
+/// The not-found page: the same for every address, so one cache entry per language.
+async fn draw_not_found(warehouse: &Warehouse, lang: Lang) -> CachedPage {
+    let context = page_context(warehouse, lang, "/");
+    drawn(StatusCode::NOT_FOUND, not_found_page(&context))
+}
+
 async fn overview_handler(
-    State(warehouse): State<Arc<Warehouse>>,
+    State(dashboard): State<Dashboard>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let choice = LangChoice::of(query.as_deref(), &headers);
-    let context = page_context(&warehouse, choice.lang, "/");
-    let page = overview::overview_page(&warehouse, &context).await;
-    page_or_error(choice, &context, page)
+    let warehouse = &dashboard.warehouse;
+    let draw = async {
+        let context = page_context(warehouse, choice.lang, "/");
+        let page = overview::overview_page(warehouse, &context).await;
+        drawn_or_error(&context, page)
+    };
+    dashboard
+        .respond(PageRoute::Overview, choice, &headers, draw)
+        .await
 }
 
 async fn port_handler(
-    State(warehouse): State<Arc<Warehouse>>,
+    State(dashboard): State<Dashboard>,
     Path(code): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let choice = LangChoice::of(query.as_deref(), &headers);
+    let warehouse = &dashboard.warehouse;
     let Some(registered) = warehouse.ports().get(&code.trim().to_ascii_uppercase()) else {
-        let context = page_context(&warehouse, choice.lang, "/");
-        return html(choice, StatusCode::NOT_FOUND, not_found_page(&context));
+        let draw = draw_not_found(warehouse, choice.lang);
+        return dashboard
+            .respond(PageRoute::NotFound, choice, &headers, draw)
+            .await;
     };
-    let context = page_context(
-        &warehouse,
-        choice.lang,
-        &format!("/port/{}", registered.code),
-    );
-    let page = port::port_page(&warehouse, &context, registered).await;
-    page_or_error(choice, &context, page)
+    let route = PageRoute::Port(registered.code.clone());
+    let draw = async {
+        let context = page_context(
+            warehouse,
+            choice.lang,
+            &format!("/port/{}", registered.code),
+        );
+        let page = port::port_page(warehouse, &context, registered).await;
+        drawn_or_error(&context, page)
+    };
+    dashboard.respond(route, choice, &headers, draw).await
 }
 
 async fn not_found_handler(
-    State(warehouse): State<Arc<Warehouse>>,
+    State(dashboard): State<Dashboard>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
     let choice = LangChoice::of(uri.query(), &headers);
-    let context = page_context(&warehouse, choice.lang, "/");
-    html(choice, StatusCode::NOT_FOUND, not_found_page(&context))
+    let draw = draw_not_found(&dashboard.warehouse, choice.lang);
+    dashboard
+        .respond(PageRoute::NotFound, choice, &headers, draw)
+        .await
 }
 
 async fn stylesheet() -> Response {

@@ -17,7 +17,9 @@ use gerbang_query::Warehouse;
 use gerbang_query::targets::MouTargets;
 use tower::ServiceExt;
 
+use crate::cache::PageCache;
 use crate::router;
+use crate::server::router_with_cache;
 
 /// One traveller of the fixture: joined the queue at a local time, cleared after
 /// `clearance` minutes, reached the counter two minutes before being cleared.
@@ -445,4 +447,284 @@ async fn stylesheet_is_served_with_focus_outlines() {
     let page = get(week_router().await, "/static/gerbang.css", &[]).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(":focus-visible"));
+}
+
+/// The fixture's router with its page cache in view.
+async fn cached_router() -> (Router, Arc<PageCache>) {
+    let tables = vec![("crossings".to_string(), vec![crossings(&week_fixture())])];
+    let pages = Arc::new(PageCache::new(PageCache::DEFAULT_CAPACITY));
+    let app = router_with_cache(Arc::new(warehouse(tables).await), Arc::clone(&pages));
+    (app, pages)
+}
+
+fn header<'a>(page: &'a Page, name: &str) -> &'a str {
+    page.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn second_identical_request_is_served_from_the_cache_with_the_same_etag() {
+    let (app, pages) = cached_router().await;
+    let first = get(app.clone(), "/?lang=en", &[]).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!((pages.renders(), pages.hits()), (1, 0));
+    let etag = header(&first, "etag");
+    assert!(etag.starts_with("\"v") && etag.ends_with('"'), "{etag}");
+    assert_eq!(header(&first, "cache-control"), "no-cache");
+
+    let second = get(app.clone(), "/?lang=en", &[]).await;
+    assert_eq!((pages.renders(), pages.hits()), (1, 1), "drawn once");
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.body, first.body);
+    assert_eq!(header(&second, "etag"), etag, "the same page keeps its tag");
+    assert_eq!(header(&second, "cache-control"), "no-cache");
+    assert!(
+        header(&second, "set-cookie").starts_with("lang=en;"),
+        "a cached page still remembers the language chosen with ?lang="
+    );
+
+    // A parameter the pages do not read, and English chosen by cookie, share the entry.
+    let tagged = get(app.clone(), "/?utm_source=mail&lang=en", &[]).await;
+    let by_cookie = get(app.clone(), "/", &[("cookie", "lang=en")]).await;
+    assert_eq!((pages.renders(), pages.hits()), (1, 3));
+    assert_eq!(header(&tagged, "etag"), etag);
+    assert_eq!(header(&by_cookie, "etag"), etag);
+    assert!(
+        by_cookie.headers.get("set-cookie").is_none(),
+        "no choice made, nothing to remember"
+    );
+
+    // Indonesian, negotiated from the header, is another page with another tag.
+    let indonesian = get(app.clone(), "/", &[("accept-language", "id-ID,id;q=0.9")]).await;
+    assert_eq!(
+        pages.renders(),
+        2,
+        "never the English page for an Indonesian visitor"
+    );
+    assert!(indonesian.body.contains("Ikhtisar mingguan"));
+    assert_eq!(header(&indonesian, "content-language"), "id");
+    assert_ne!(header(&indonesian, "etag"), etag);
+    let by_query = get(app.clone(), "/?lang=id", &[("cookie", "lang=en")]).await;
+    assert_eq!(header(&by_query, "etag"), header(&indonesian, "etag"));
+    assert!(by_query.body.contains("Ikhtisar mingguan"));
+    assert_eq!(pages.renders(), 2);
+
+    // Another page is another entry; a port's code in lower case is the same port.
+    let port = get(app.clone(), "/port/CGK?lang=en", &[]).await;
+    assert_eq!(port.status, StatusCode::OK);
+    assert_eq!(pages.renders(), 3);
+    assert_ne!(header(&port, "etag"), etag);
+    let lower = get(app.clone(), "/port/cgk?lang=en", &[]).await;
+    assert_eq!(header(&lower, "etag"), header(&port, "etag"));
+    assert_eq!((pages.renders(), pages.len()), (3, 3));
+}
+
+#[tokio::test]
+async fn if_none_match_with_the_current_etag_gets_304_and_no_body() {
+    let (app, pages) = cached_router().await;
+    let first = get(app.clone(), "/?lang=en", &[]).await;
+    let etag = header(&first, "etag").to_string();
+    let revalidated = get(app.clone(), "/?lang=en", &[("if-none-match", &etag)]).await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    assert!(revalidated.body.is_empty());
+    assert_eq!(header(&revalidated, "etag"), etag);
+    assert_eq!(header(&revalidated, "cache-control"), "no-cache");
+    assert!(header(&revalidated, "set-cookie").starts_with("lang=en;"));
+    assert_eq!(pages.renders(), 1);
+
+    // The tag of the English page does not match the Indonesian one.
+    let indonesian = get(app.clone(), "/?lang=id", &[("if-none-match", &etag)]).await;
+    assert_eq!(indonesian.status, StatusCode::OK);
+    assert!(indonesian.body.contains("Ikhtisar mingguan"));
+    let stale = get(app.clone(), "/?lang=en", &[("if-none-match", "\"v0-0\"")]).await;
+    assert_eq!(stale.status, StatusCode::OK);
+    assert!(!stale.body.is_empty());
+
+    // A server that has just started knows the tag without drawing the page.
+    let (restarted, fresh_pages) = cached_router().await;
+    let cold = get(restarted, "/?lang=en", &[("if-none-match", &etag)]).await;
+    assert_eq!(cold.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(fresh_pages.renders(), 0);
+
+    // Not-found pages are cached, but a conditional request still gets its 404.
+    let missing = get(app.clone(), "/port/NOPE?lang=en", &[]).await;
+    let elsewhere = get(app.clone(), "/no/such/page?lang=en", &[]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+    assert_eq!(header(&elsewhere, "etag"), header(&missing, "etag"));
+    let conditional = get(
+        app,
+        "/port/NOPE?lang=en",
+        &[("if-none-match", header(&missing, "etag"))],
+    )
+    .await;
+    assert_eq!(conditional.status, StatusCode::NOT_FOUND);
+    assert!(conditional.body.contains("Page not found"));
+    assert_eq!(
+        pages.renders(),
+        3,
+        "two overviews and one not-found page for every unknown address"
+    );
+}
+
+#[tokio::test]
+async fn error_pages_are_not_cached_and_carry_no_etag() {
+    let broken = warehouse(vec![(
+        "crossings".to_string(),
+        vec![crossings(&week_fixture())],
+    )])
+    .await;
+    broken
+        .context()
+        .deregister_table("crossings")
+        .expect("deregistering works");
+    let pages = Arc::new(PageCache::new(PageCache::DEFAULT_CAPACITY));
+    let app = router_with_cache(Arc::new(broken), Arc::clone(&pages));
+    for _ in 0..2 {
+        let page = get(app.clone(), "/?lang=en", &[]).await;
+        assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(page.headers.get("etag").is_none());
+    }
+    assert_eq!((pages.renders(), pages.hits(), pages.len()), (2, 0, 0));
+}
+
+/// Two weeks, Wednesday 7 – Tuesday 20 October 2026, the report being the second.
+/// CGK got worse: 8 travellers on Tuesday 13 October clearing in 3, 6, …, 24 minutes (p90
+/// 21.9, no bottleneck), then the ten of [`week_fixture`] (p90 45.5, one bottleneck hour).
+/// DPS got better: 5 travellers on Monday 12 October clearing in 40–48 minutes (p90 47.2,
+/// all waited over 30 minutes: one bottleneck hour), then 4 clearing in 10–16 (p90 15.4).
+/// SUB has 3 travellers on Sunday 18 October and none the week before.
+fn two_weeks_fixture() -> Vec<Traveller> {
+    let mut travellers: Vec<Traveller> = week_fixture()
+        .into_iter()
+        .filter(|t| t.local.2 >= 14)
+        .collect();
+    travellers.extend((1..=8).map(|i| Traveller {
+        port: "CGK",
+        local: (2026, 10, 13, 8),
+        clearance: 3 * i,
+    }));
+    travellers.extend([40, 42, 44, 46, 48].map(|clearance| Traveller {
+        port: "DPS",
+        local: (2026, 10, 12, 10),
+        clearance,
+    }));
+    travellers.extend([10, 20, 30].map(|clearance| Traveller {
+        port: "SUB",
+        local: (2026, 10, 18, 9),
+        clearance,
+    }));
+    travellers
+}
+
+/// The week-over-week lines of one tile, as text without tags: arrow and words.
+fn change_lines(tile: &str) -> Vec<String> {
+    tile.split("<dd class=\"change")
+        .skip(1)
+        .filter_map(|rest| rest.split("</dd>").next())
+        .map(|line| {
+            let text = line.split_once('>').map_or(line, |(_, inner)| inner);
+            let mut plain = String::new();
+            let mut in_tag = false;
+            for c in text.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => plain.push(c),
+                    _ => {}
+                }
+            }
+            plain.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn tiles_show_the_change_from_last_week_with_arrows_and_words() {
+    let tables = vec![(
+        "crossings".to_string(),
+        vec![crossings(&two_weeks_fixture())],
+    )];
+    let app = router(Arc::new(warehouse(tables).await));
+
+    let english = get(app.clone(), "/?lang=en", &[]).await;
+    assert_eq!(english.status, StatusCode::OK, "{}", english.body);
+    let body = &english.body;
+    assert!(body.contains("Wednesday 14 October 2026 – Tuesday 20 October 2026"));
+    // Travellers, then p90, then bottleneck hours.
+    assert_eq!(
+        change_lines(tile(body, "CGK")),
+        [
+            "▲ +25% from last week",
+            "▲ +23.6 min from last week (worse)",
+            "▲ +1 h from last week (worse)",
+        ]
+    );
+    assert_eq!(
+        change_lines(tile(body, "DPS")),
+        [
+            "▼ −20% from last week",
+            "▼ −31.8 min from last week (better)",
+            "▼ −1 h from last week (better)",
+        ]
+    );
+    assert_eq!(
+        change_lines(tile(body, "SUB")),
+        [
+            "– no data last week",
+            "– no data last week",
+            "– no data last week"
+        ]
+    );
+    assert!(
+        tile(body, "CGK").contains("<span aria-hidden=\"true\" class=\"mark\">▲</span>"),
+        "the arrow is decoration: the signed number and the words say it"
+    );
+
+    let indonesian = get(app, "/?lang=id", &[]).await;
+    let body = &indonesian.body;
+    assert_eq!(
+        change_lines(tile(body, "CGK")),
+        [
+            "▲ +25% dari minggu lalu",
+            "▲ +23,6 menit dari minggu lalu (memburuk)",
+            "▲ +1 jam dari minggu lalu (memburuk)",
+        ]
+    );
+    assert_eq!(
+        change_lines(tile(body, "DPS")),
+        [
+            "▼ −20% dari minggu lalu",
+            "▼ −31,8 menit dari minggu lalu (membaik)",
+            "▼ −1 jam dari minggu lalu (membaik)",
+        ]
+    );
+    assert_eq!(
+        change_lines(tile(body, "SUB"))[0],
+        "– tidak ada data minggu lalu"
+    );
+}
+
+#[tokio::test]
+async fn a_change_that_rounds_to_zero_reads_as_no_change() {
+    // The same CGK week twice: every figure unchanged.
+    let mut travellers = week_fixture();
+    travellers.retain(|t| t.port == "CGK" && t.local.2 == 20);
+    travellers.extend((1..=10).map(|i| Traveller {
+        port: "CGK",
+        local: (2026, 10, 13, 8),
+        clearance: 5 * i,
+    }));
+    let tables = vec![("crossings".to_string(), vec![crossings(&travellers)])];
+    let page = get(router(Arc::new(warehouse(tables).await)), "/?lang=en", &[]).await;
+    assert_eq!(
+        change_lines(tile(&page.body, "CGK")),
+        [
+            "= no change from last week",
+            "= no change from last week",
+            "= no change from last week",
+        ]
+    );
 }

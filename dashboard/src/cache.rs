@@ -1,0 +1,241 @@
+//! Rendered pages, kept per lake version so a page is drawn once rather than on every
+//! request.
+//!
+//! A [`Warehouse`](gerbang_query::Warehouse) is one immutable snapshot of the lake, so a
+//! page is fully decided by the lake version, which page it is and the language it is in:
+//! that triple is the key of the cache and, hashed, the page's `ETag`. Because the tag can
+//! be computed without drawing the page, a browser revalidating a page it already holds is
+//! answered `304 Not Modified` even by a server that has just started.
+//!
+//! The cache is a small map bounded to a fixed number of pages that forgets the oldest page
+//! first. The pages it can hold are few anyway (the overview, one page per registered port
+//! and the not-found page, in two languages), because keys are made only from registered
+//! port codes, never from the address a visitor typed. The lock is held only to read or
+//! write the map, never while a page is drawn.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use axum::body::Bytes;
+use axum::http::StatusCode;
+
+use crate::i18n::Lang;
+
+/// Which page a response shows, as far as its content is concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PageRoute {
+    Overview,
+    /// The page of a registered port, by its registered (upper-case) code.
+    Port(String),
+    /// The not-found page: the same whatever address was not found.
+    NotFound,
+}
+
+/// Everything that decides what a page shows. The dashboard reads no query parameter but
+/// `lang`, and that one is folded into the language the visitor gets, so parameters such
+/// as `?utm_source=` share the entry of the page without them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub data_version: u64,
+    pub route: PageRoute,
+    pub lang: Lang,
+}
+
+impl PageKey {
+    /// The strong entity tag of the page: `"v<data version>-<hash of the key>"`.
+    ///
+    /// The hash also covers the dashboard's version, so that a new release over the same
+    /// lake does not tell browsers that their copy drawn by the old release is current.
+    /// It is FNV-1a rather than the standard library's hasher, whose output may change
+    /// between Rust releases: a tag must mean the same page across restarts.
+    pub fn etag(&self) -> String {
+        let route = match &self.route {
+            PageRoute::Overview => "/".to_string(),
+            PageRoute::Port(code) => format!("/port/{code}"),
+            PageRoute::NotFound => "404".to_string(),
+        };
+        let identity = format!(
+            "{}|{}|{route}|{}",
+            env!("CARGO_PKG_VERSION"),
+            self.data_version,
+            self.lang.code()
+        );
+        format!(
+            "\"v{}-{:016x}\"",
+            self.data_version,
+            fnv1a(identity.as_bytes())
+        )
+    }
+}
+
+/// 64-bit FNV-1a.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    bytes.iter().fold(OFFSET_BASIS, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(PRIME)
+    })
+}
+
+/// Whether an `If-None-Match` header value names `etag` (weak comparison, as RFC 9110
+/// asks for `If-None-Match`; `*` names any current page).
+pub fn none_match_names(header: &str, etag: &str) -> bool {
+    header.split(',').map(str::trim).any(|candidate| {
+        candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag
+    })
+}
+
+/// A page as it was drawn: its status and its HTML.
+#[derive(Debug, Clone)]
+pub struct CachedPage {
+    pub status: StatusCode,
+    pub body: Bytes,
+}
+
+/// Drawn pages by [`PageKey`], at most `capacity` of them.
+#[derive(Debug)]
+pub struct PageCache {
+    capacity: usize,
+    entries: Mutex<Entries>,
+    hits: AtomicU64,
+    renders: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    pages: HashMap<PageKey, CachedPage>,
+    /// Keys in the order they were first stored: the front is forgotten first.
+    order: VecDeque<PageKey>,
+}
+
+impl PageCache {
+    /// How many pages the dashboard keeps: far more than it has (about 2 × (ports + 2)).
+    pub const DEFAULT_CAPACITY: usize = 256;
+
+    /// An empty cache that keeps at most `capacity` pages (at least one).
+    pub fn new(capacity: usize) -> PageCache {
+        PageCache {
+            capacity: capacity.max(1),
+            entries: Mutex::new(Entries::default()),
+            hits: AtomicU64::new(0),
+            renders: AtomicU64::new(0),
+        }
+    }
+
+    /// A map that a panicking holder left behind is still a consistent map: every change
+    /// below is complete before the lock is released.
+    fn entries(&self) -> MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The stored page of `key`, counted as a hit.
+    pub fn get(&self, key: &PageKey) -> Option<CachedPage> {
+        let page = self.entries().pages.get(key).cloned();
+        if page.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        page
+    }
+
+    /// Counts one page drawn because it was not stored.
+    pub fn count_render(&self) {
+        self.renders.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Stores the page of `key`, forgetting the oldest pages beyond the capacity. Two
+    /// requests that drew the same page at once store it twice: the second replaces the
+    /// first, which is the same page.
+    pub fn insert(&self, key: PageKey, page: CachedPage) {
+        let mut entries = self.entries();
+        if entries.pages.insert(key.clone(), page).is_none() {
+            entries.order.push_back(key);
+        }
+        while entries.order.len() > self.capacity {
+            if let Some(oldest) = entries.order.pop_front() {
+                entries.pages.remove(&oldest);
+            }
+        }
+    }
+
+    /// How many requests were answered from the cache.
+    #[cfg(test)]
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// How many pages were drawn because the cache did not have them.
+    #[cfg(test)]
+    pub fn renders(&self) -> u64 {
+        self.renders.load(Ordering::Relaxed)
+    }
+
+    /// How many pages are stored.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.entries().pages.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(route: PageRoute, lang: Lang) -> PageKey {
+        PageKey {
+            data_version: 7,
+            route,
+            lang,
+        }
+    }
+
+    fn page(body: &'static str) -> CachedPage {
+        CachedPage {
+            status: StatusCode::OK,
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn the_oldest_page_is_forgotten_beyond_the_capacity() {
+        let cache = PageCache::new(2);
+        let cgk = key(PageRoute::Port("CGK".into()), Lang::En);
+        let dps = key(PageRoute::Port("DPS".into()), Lang::En);
+        let overview = key(PageRoute::Overview, Lang::Id);
+        cache.insert(cgk.clone(), page("cgk"));
+        cache.insert(dps.clone(), page("dps"));
+        cache.insert(cgk.clone(), page("cgk again"));
+        assert_eq!(cache.len(), 2, "storing a key twice keeps one entry");
+        cache.insert(overview.clone(), page("overview"));
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get(&cgk).is_none(), "the oldest key is forgotten");
+        assert_eq!(cache.get(&dps).map(|p| p.body), Some(Bytes::from("dps")));
+        assert!(cache.get(&overview).is_some());
+        assert_eq!(cache.hits(), 2);
+    }
+
+    #[test]
+    fn etags_differ_by_page_language_and_lake_version_and_are_stable() {
+        let overview_en = key(PageRoute::Overview, Lang::En);
+        let tag = overview_en.etag();
+        assert!(tag.starts_with("\"v7-") && tag.ends_with('"'), "{tag}");
+        assert_eq!(tag, key(PageRoute::Overview, Lang::En).etag());
+        assert_ne!(tag, key(PageRoute::Overview, Lang::Id).etag());
+        assert_ne!(tag, key(PageRoute::NotFound, Lang::En).etag());
+        let newer = PageKey {
+            data_version: 8,
+            ..overview_en
+        };
+        assert!(newer.etag().starts_with("\"v8-"));
+    }
+
+    #[test]
+    fn if_none_match_accepts_lists_weak_tags_and_star() {
+        let tag = "\"v7-00ff\"";
+        assert!(none_match_names("\"v7-00ff\"", tag));
+        assert!(none_match_names("\"v1-aaaa\", W/\"v7-00ff\"", tag));
+        assert!(none_match_names("*", tag));
+        assert!(!none_match_names("\"v6-00ff\"", tag));
+        assert!(!none_match_names("", tag));
+    }
+}
