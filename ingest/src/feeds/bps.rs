@@ -58,8 +58,8 @@ use crate::error::Result;
 use crate::reference::PortRegistry;
 use crate::schema::Table;
 
-/// The month columns, as BPS names them.
-const MONTHS: [&str; 12] = [
+/// The month columns, as BPS names them (the generator's calibration reads them too).
+pub(crate) const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "maret",

@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 use calamine::{Data, Reader, Xlsx};
 
 use super::GenerateError;
+use crate::feeds::bps::MONTHS;
 
 /// Where the BPS workbook came from (for error messages).
 pub(crate) const BPS_SOURCE: &str = "data/real/bps/foreign-arrivals-by-port-2017-2024.xlsx";
@@ -29,22 +30,6 @@ pub(crate) const CBP_SOURCE: &str = "data/real/cbp-awt/JFK-2018.csv";
 static BPS_XLSX: &[u8] =
     include_bytes!("../../../data/real/bps/foreign-arrivals-by-port-2017-2024.xlsx");
 static CBP_CSV: &str = include_str!("../../../data/real/cbp-awt/JFK-2018.csv");
-
-/// Indonesian month names as used in the BPS header row.
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maret",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "agustus",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
 
 /// CBP wait-bucket columns and the minute range each covers (the last one is open-ended).
 pub(crate) const WAIT_BUCKETS: [(&str, f64, f64); 7] = [
