@@ -1,6 +1,6 @@
 //! generate → ingest → sql, the JFK benchmark file, and the operator's error messages.
 
-use crate::{KEY, gerbang, gerbang_ok, repo_file, sql_rows};
+use crate::{KEY, Scratch, gerbang, gerbang_ok, repo_file, sql_rows, stdout_of};
 
 #[test]
 fn jfk_file_lands_every_row_and_passenger_totals_match_the_csv() {
@@ -57,37 +57,13 @@ fn jfk_file_lands_every_row_and_passenger_totals_match_the_csv() {
 
 #[test]
 fn generated_nights_land_with_rows_in_equal_landed_plus_rejected_and_twice_is_a_noop() {
-    let dir = tempfile::tempdir().unwrap();
-    let inbox = dir.path().join("inbox");
-    let lake = dir.path().join("lake");
-    let (inbox_s, lake_s) = (
-        inbox.to_string_lossy().into_owned(),
-        lake.to_string_lossy().into_owned(),
-    );
-    gerbang_ok(
-        &[
-            "generate",
-            "--out",
-            &inbox_s,
-            "--from",
-            "2026-10-19",
-            "--days",
-            "2",
-            "--ports",
-            "CGK,DPS",
-            "--scale",
-            "0.02",
-        ],
-        None,
-    );
-    let first = gerbang_ok(
-        &["ingest", "--inbox", &inbox_s, "--lake", &lake_s],
-        Some(KEY),
-    );
+    let scratch = Scratch::folder();
+    scratch.generate("2026-10-19", "2", "CGK,DPS", "0.02");
+    let first = stdout_of(scratch.ingest(Some(KEY)));
     assert!(first.contains("committed lake version 1"), "{first}");
 
     let per_file = sql_rows(
-        &lake,
+        &scratch.lake,
         "SELECT source_file, rows_in, rows_landed, rows_rejected FROM ingest_runs ORDER BY source_file",
     );
     assert_eq!(per_file.len(), 4, "{per_file:?}");
@@ -101,29 +77,34 @@ fn generated_nights_land_with_rows_in_equal_landed_plus_rejected_and_twice_is_a_
         );
         assert!(n[1] > 0, "{} landed nothing", row[0]);
     }
-    let crossings = sql_rows(&lake, "SELECT count(*) FROM crossings");
+    let crossings = sql_rows(&scratch.lake, "SELECT count(*) FROM crossings");
     let landed: u64 = per_file.iter().map(|r| r[2].parse::<u64>().unwrap()).sum();
     assert_eq!(crossings, vec![vec![landed.to_string()]]);
 
-    let second = gerbang_ok(
-        &["ingest", "--inbox", &inbox_s, "--lake", &lake_s],
-        Some(KEY),
-    );
+    let second = stdout_of(scratch.ingest(Some(KEY)));
     assert!(second.contains("nothing new to ingest"), "{second}");
-    assert_eq!(sql_rows(&lake, "SELECT count(*) FROM crossings"), crossings);
     assert_eq!(
-        sql_rows(&lake, "SELECT max(version) FROM ingest_runs"),
+        sql_rows(&scratch.lake, "SELECT count(*) FROM crossings"),
+        crossings
+    );
+    assert_eq!(
+        sql_rows(&scratch.lake, "SELECT max(version) FROM ingest_runs"),
         vec![vec!["1".to_string()]]
     );
 
     // No passport number or name reaches the lake.
-    let sample =
-        std::fs::read_to_string(inbox.join("2026-10-19").join("bcm_CGK_20261019.jsonl")).unwrap();
+    let sample = std::fs::read_to_string(
+        scratch
+            .inbox
+            .join("2026-10-19")
+            .join("bcm_CGK_20261019.jsonl"),
+    )
+    .unwrap();
     let first_record: serde_json::Value =
         serde_json::from_str(sample.lines().next().unwrap()).unwrap();
     let passport = first_record["no_paspor"].as_str().unwrap();
     let leaked = sql_rows(
-        &lake,
+        &scratch.lake,
         &format!(
             "SELECT count(*) FROM crossings WHERE traveller_key = '{passport}' OR record_id LIKE '%{passport}%'"
         ),
@@ -132,7 +113,7 @@ fn generated_nights_land_with_rows_in_equal_landed_plus_rejected_and_twice_is_a_
 
     // The KPI views answer on generated data.
     let hours = sql_rows(
-        &lake,
+        &scratch.lake,
         "SELECT count(*) > 0 FROM kpi_clearance_hourly WHERE port = 'CGK'",
     );
     assert_eq!(hours, vec![vec!["true".to_string()]]);
@@ -140,30 +121,9 @@ fn generated_nights_land_with_rows_in_equal_landed_plus_rejected_and_twice_is_a_
 
 #[test]
 fn ingest_without_a_key_says_how_to_set_one_and_lands_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let inbox = dir.path().join("inbox");
-    let lake = dir.path().join("lake");
-    let (inbox_s, lake_s) = (
-        inbox.to_string_lossy().into_owned(),
-        lake.to_string_lossy().into_owned(),
-    );
-    gerbang_ok(
-        &[
-            "generate",
-            "--out",
-            &inbox_s,
-            "--from",
-            "2026-10-19",
-            "--days",
-            "1",
-            "--ports",
-            "JOG",
-            "--scale",
-            "0.05",
-        ],
-        None,
-    );
-    let output = gerbang(&["ingest", "--inbox", &inbox_s, "--lake", &lake_s], None);
+    let scratch = Scratch::folder();
+    scratch.generate("2026-10-19", "1", "JOG", "0.05");
+    let output = scratch.ingest(None);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -171,7 +131,7 @@ fn ingest_without_a_key_says_how_to_set_one_and_lands_nothing() {
         "{stderr}"
     );
     assert_eq!(
-        sql_rows(&lake, "SELECT count(*) FROM crossings"),
+        sql_rows(&scratch.lake, "SELECT count(*) FROM crossings"),
         vec![vec!["0".to_string()]]
     );
 }

@@ -28,10 +28,14 @@ pub fn gerbang(args: &[&str], key: Option<&str>) -> Output {
 
 /// Runs `gerbang` and insists that it succeeds; returns stdout.
 pub fn gerbang_ok(args: &[&str], key: Option<&str>) -> String {
-    let output = gerbang(args, key);
+    stdout_of(gerbang(args, key))
+}
+
+/// Insists that a run succeeded; returns its stdout.
+pub fn stdout_of(output: Output) -> String {
     assert!(
         output.status.success(),
-        "gerbang {args:?} failed:\n{}\n{}",
+        "gerbang failed:\n{}\n{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
@@ -59,4 +63,56 @@ pub fn sql_rows(lake: &Path, query: &str) -> Vec<Vec<String>> {
 
 pub fn repo_file(relative: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// A scratch folder with an inbox and a lake, removed when the test ends.
+#[derive(Debug)]
+pub struct Scratch {
+    _dir: tempfile::TempDir,
+    pub inbox: std::path::PathBuf,
+    pub lake: std::path::PathBuf,
+}
+
+impl Scratch {
+    pub fn folder() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        let (inbox, lake) = (dir.path().join("inbox"), dir.path().join("lake"));
+        Scratch {
+            _dir: dir,
+            inbox,
+            lake,
+        }
+    }
+
+    pub fn inbox_arg(&self) -> String {
+        self.inbox.to_string_lossy().into_owned()
+    }
+
+    pub fn lake_arg(&self) -> String {
+        self.lake.to_string_lossy().into_owned()
+    }
+
+    /// `gerbang generate` into the inbox.
+    pub fn generate(&self, from: &str, days: &str, ports: &str, scale: &str) {
+        let inbox = self.inbox_arg();
+        let args = [
+            "generate", "--out", &inbox, "--from", from, "--days", days, "--ports", ports,
+            "--scale", scale,
+        ];
+        gerbang_ok(&args, None);
+    }
+
+    /// `gerbang ingest` of the inbox into the lake; returns its output.
+    pub fn ingest(&self, key: Option<&str>) -> Output {
+        gerbang(
+            &[
+                "ingest",
+                "--inbox",
+                &self.inbox_arg(),
+                "--lake",
+                &self.lake_arg(),
+            ],
+            key,
+        )
+    }
 }

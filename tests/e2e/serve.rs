@@ -5,7 +5,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::{KEY, gerbang_ok, repo_file};
+use crate::{KEY, Scratch, repo_file, stdout_of};
 
 /// Kills the server when the test ends, however it ends.
 struct Server(Child);
@@ -39,38 +39,15 @@ fn get(address: &str, path: &str) -> (u16, String) {
 
 #[test]
 fn dashboard_serves_overview_and_port_pages_with_numbers_from_the_lake() {
-    let dir = tempfile::tempdir().unwrap();
-    let inbox = dir.path().join("inbox");
-    let lake = dir.path().join("lake");
-    let (inbox_s, lake_s) = (
-        inbox.to_string_lossy().into_owned(),
-        lake.to_string_lossy().into_owned(),
-    );
-    gerbang_ok(
-        &[
-            "generate",
-            "--out",
-            &inbox_s,
-            "--from",
-            "2026-10-13",
-            "--days",
-            "7",
-            "--ports",
-            "CGK,BTM",
-            "--scale",
-            "0.02",
-        ],
-        None,
-    );
+    let scratch = Scratch::folder();
+    scratch.generate("2026-10-13", "7", "CGK,BTM", "0.02");
     std::fs::copy(
         repo_file("data/real/cbp-awt/JFK-2018.csv"),
-        inbox.join("JFK-2018.csv"),
+        scratch.inbox.join("JFK-2018.csv"),
     )
     .unwrap();
-    gerbang_ok(
-        &["ingest", "--inbox", &inbox_s, "--lake", &lake_s],
-        Some(KEY),
-    );
+    stdout_of(scratch.ingest(Some(KEY)));
+    let lake_s = scratch.lake_arg();
 
     let child = Command::new(env!("CARGO_BIN_EXE_gerbang"))
         .args(["serve", "--lake", &lake_s, "--addr", "127.0.0.1:0"])
