@@ -183,11 +183,8 @@ pub async fn ingest(
             // rejects so that nothing is lost and nothing is counted twice.
             Some((first, run)) => duplicate_file(feed, &bytes, first, run),
             None => {
-                let context = FeedContext {
-                    registry: &options.registry,
-                    key: options.key.as_ref(),
-                    source_file: &display,
-                };
+                let context =
+                    FeedContext::whole_file(&options.registry, options.key.as_ref(), &display);
                 feed.convert(&bytes, &context)?
             }
         };

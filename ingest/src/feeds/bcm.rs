@@ -13,7 +13,6 @@
 //! Passport number and name are personal data: the number becomes `traveller_key`, the
 //! name is dropped.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Timelike, Utc};
@@ -63,6 +62,7 @@ struct I247Check {
 /// One canonical `crossings` row.
 #[derive(Debug)]
 struct Crossing {
+    line_number: u64,
     local_hour: i32,
     hour_start: i64,
     terminal: String,
@@ -86,9 +86,8 @@ struct Crossing {
 pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOutput> {
     let mut output = FeedOutput::default();
     let mut rows: ByPartition<Crossing> = ByPartition::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
     for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
-        let line_number = index as u64 + 1;
+        let line_number = context.first_line + index as u64;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
@@ -126,20 +125,9 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOut
                 file: context.source_file.to_string(),
             });
         };
-        if let Some(first) = seen.get(&record.id_transaksi) {
-            output.rejects.push(Reject {
-                record_number: line_number,
-                reason: format!(
-                    "duplicate: id_transaksi '{}' was already given on line {first}",
-                    record.id_transaksi
-                ),
-                raw: text.to_string(),
-            });
-            continue;
-        }
         match validate(record, context, key) {
-            Ok((partition, crossing)) => {
-                seen.insert(crossing.record_id.clone(), line_number);
+            Ok((partition, mut crossing)) => {
+                crossing.line_number = line_number;
                 rows.entry(partition).or_default().push(crossing);
             }
             Err(reason) => output.rejects.push(Reject {
@@ -159,6 +147,7 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOut
             port,
             local_date,
             batch,
+            records: crossings.iter().map(|c| c.line_number).collect(),
         });
     }
     Ok(output)
@@ -315,6 +304,7 @@ fn validate(
         .and_then(|t| t.with_nanosecond(0))
         .ok_or_else(|| "range: waktu_antri has no hour start".to_string())?;
     let crossing = Crossing {
+        line_number: 0,
         local_hour: local.hour() as i32,
         hour_start: hour_start.timestamp_millis(),
         terminal: record.terminal.trim().to_string(),
@@ -391,6 +381,8 @@ mod tests {
             registry: &registry,
             key,
             source_file: "bcm_DPS_20261020.jsonl",
+            first_line: 1,
+            header: None,
         };
         convert(text.as_bytes(), &context)
     }
@@ -471,6 +463,8 @@ mod tests {
             registry: &registry,
             key: Some(&key),
             source_file: "x",
+            first_line: 1,
+            header: None,
         };
         let out = convert(&bytes, &context).unwrap();
         assert_eq!(

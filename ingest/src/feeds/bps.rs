@@ -417,18 +417,20 @@ pub fn convert_counted(bytes: &[u8], context: &FeedContext<'_>) -> (FeedOutput, 
 
     output.findings = check(&readable);
 
-    for ((port, year), (_, months)) in landed {
+    for ((port, year), (record, months)) in landed {
         let Some(local_date) = NaiveDate::from_ymd_opt(year, 1, 1) else {
             continue;
         };
         match to_batch(&port, local_date, year, &months) {
             Ok(batch) => {
                 counts.port_months += batch.num_rows() as u64;
+                let rows = batch.num_rows();
                 output.partitions.push(PartitionBatch {
                     table: Table::ArrivalsMonthly,
                     port,
                     local_date,
                     batch,
+                    records: vec![record; rows],
                 });
             }
             Err(e) => {
@@ -771,6 +773,8 @@ mod tests {
             registry: &registry,
             key: None,
             source_file: "test.xlsx",
+            first_line: 1,
+            header: None,
         };
         convert_counted(&xlsx(rows), &context)
     }
@@ -1009,6 +1013,8 @@ mod tests {
             registry: &registry,
             key: None,
             source_file: "x.xlsx",
+            first_line: 1,
+            header: None,
         };
         let output = convert(b"not a workbook", &context);
         assert_eq!((output.rows_in, output.rejects.len()), (1, 1));
@@ -1046,6 +1052,8 @@ mod tests {
             registry: &registry,
             key: None,
             source_file: path,
+            first_line: 1,
+            header: None,
         };
         let (output, counts) = convert_counted(&bytes, &context);
         assert!(output.rejects.is_empty(), "{:?}", output.rejects);

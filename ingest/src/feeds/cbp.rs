@@ -53,6 +53,8 @@ const COLUMNS: [&str; 21] = [
 /// One canonical `wait_hourly` row.
 #[derive(Debug, Clone)]
 struct WaitHour {
+    /// The line of the report the row came from.
+    line: u64,
     terminal: String,
     hour_start: i64,
     hour_minutes: i32,
@@ -176,7 +178,9 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> FeedOutput {
                     continue;
                 }
                 seen.insert(key, line);
-                rows.entry((port, local_date)).or_default().push(row);
+                rows.entry((port, local_date))
+                    .or_default()
+                    .push(WaitHour { line, ..row });
             }
             Ok(Parsed::Folded {
                 port,
@@ -218,6 +222,7 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> FeedOutput {
             let mut only = group.remove(0);
             only.row.hour_start = only.earlier.timestamp_millis();
             only.row.hour_minutes = 120;
+            only.row.line = only.line;
             output.findings.push(Finding {
                 record_number: only.line,
                 check_name: "repeated_local_hour",
@@ -250,6 +255,7 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> FeedOutput {
                 }
             };
             occurrence.row.hour_start = start.timestamp_millis();
+            occurrence.row.line = occurrence.line;
             rows.entry((occurrence.port, occurrence.local_date))
                 .or_default()
                 .push(occurrence.row);
@@ -263,6 +269,7 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> FeedOutput {
                 port,
                 local_date,
                 batch,
+                records: hours.iter().map(|h| h.line).collect(),
             }),
             Err(e) => {
                 // The schema is ours, so this cannot happen with rows we validated; keep
@@ -378,6 +385,7 @@ fn parse_row(
         ),
     });
     let row = WaitHour {
+        line: 0,
         terminal,
         hour_start: 0,
         hour_minutes: 60,
@@ -506,6 +514,8 @@ mod tests {
             registry: &registry,
             key: None,
             source_file: "t.csv",
+            first_line: 1,
+            header: None,
         };
         let text = format!("{HEADER}\n{}\n", lines.join("\n"));
         convert(text.as_bytes(), &context)

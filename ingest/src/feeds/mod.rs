@@ -5,9 +5,14 @@
 //! (no pseudonymisation key for a feed with personal data) stops it. For every file,
 //! rows in = rows landed + rows rejected.
 
+pub mod authority;
 pub mod bcm;
 pub mod bps;
+pub mod bus;
 pub mod cbp;
+pub mod customs;
+pub mod police;
+pub mod quarantine;
 
 use std::collections::BTreeMap;
 
@@ -28,32 +33,104 @@ pub enum Feed {
     CbpWaitTimes,
     /// Statistics Indonesia's monthly foreign arrivals per entry point (XLSX workbook).
     BpsArrivals,
+    /// Customs inspections, semicolon CSV with local times (`bc_<PORT>_<YYYYMMDD>.csv`).
+    Customs,
+    /// Health Quarantine hourly counts, an XLSX workbook (`kkp_<PORT>_<YYYYMMDD>.xlsx`).
+    Quarantine,
+    /// Police incidents and joint operations, one JSON document (`polri_<PORT>_<YYYYMMDD>.json`).
+    Police,
+    /// Arriving flights or vessels from the airport or port authority, UTC CSV
+    /// (`otoritas_<PORT>_<YYYYMMDD>.csv`).
+    Authority,
+    /// Messages between agency systems from the integration bus, JSON lines
+    /// (`bus_<PORT>_<YYYYMMDD>.jsonl`).
+    Bus,
 }
 
 impl Feed {
+    pub const ALL: [Feed; 8] = [
+        Feed::Bcm,
+        Feed::Customs,
+        Feed::Quarantine,
+        Feed::Police,
+        Feed::Authority,
+        Feed::Bus,
+        Feed::CbpWaitTimes,
+        Feed::BpsArrivals,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Feed::Bcm => "immigration_bcm",
             Feed::CbpWaitTimes => "cbp_wait_times",
             Feed::BpsArrivals => "bps_arrivals",
+            Feed::Customs => "customs",
+            Feed::Quarantine => "health_quarantine",
+            Feed::Police => "police",
+            Feed::Authority => "authority",
+            Feed::Bus => "integration_bus",
+        }
+    }
+
+    /// The agency that sends the feed, as the KPI tables name agencies.
+    pub fn agency(self) -> &'static str {
+        match self {
+            Feed::Bcm => "immigration",
+            Feed::Customs => "customs",
+            Feed::Quarantine => "quarantine",
+            Feed::Police => "police",
+            Feed::Authority => "authority",
+            Feed::Bus => "integration_bus",
+            Feed::CbpWaitTimes => "us_cbp",
+            Feed::BpsArrivals => "statistics_indonesia",
+        }
+    }
+
+    /// The file-name prefix and extension of the agency's nightly export
+    /// (`<prefix>_<PORT>_<YYYYMMDD>[_<export time>].<extension>`), for the feeds that have one.
+    pub fn nightly_file(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Feed::Bcm => Some(("bcm", "jsonl")),
+            Feed::Customs => Some(("bc", "csv")),
+            Feed::Quarantine => Some(("kkp", "xlsx")),
+            Feed::Police => Some(("polri", "json")),
+            Feed::Authority => Some(("otoritas", "csv")),
+            Feed::Bus => Some(("bus", "jsonl")),
+            Feed::CbpWaitTimes | Feed::BpsArrivals => None,
         }
     }
 
     /// Whether the feed's first line names the columns instead of holding a record.
     pub fn has_header_line(self) -> bool {
-        matches!(self, Feed::CbpWaitTimes)
+        matches!(self, Feed::CbpWaitTimes | Feed::Customs | Feed::Authority)
     }
 
     /// Whether the feed's files are binary (a workbook), not lines of text.
     pub fn is_binary(self) -> bool {
-        matches!(self, Feed::BpsArrivals)
+        matches!(self, Feed::BpsArrivals | Feed::Quarantine)
+    }
+
+    /// Whether a file of the feed is one record per line, converted a block of lines at a
+    /// time so that a file of any size streams through in bounded memory. The other feeds
+    /// are small documents (a workbook, one JSON document, a yearly hourly report) and are
+    /// converted whole.
+    pub fn streams(self) -> bool {
+        matches!(
+            self,
+            Feed::Bcm | Feed::Customs | Feed::Authority | Feed::Bus
+        )
     }
 
     /// Recognises a file's feed from its name and first bytes.
     pub fn recognise(file_name: &str, head: &[u8]) -> Option<Feed> {
         let lower = file_name.to_ascii_lowercase();
-        if lower.starts_with("bcm_") && lower.ends_with(".jsonl") {
-            return Some(Feed::Bcm);
+        for feed in Feed::ALL {
+            if let Some((prefix, extension)) = feed.nightly_file()
+                && lower.starts_with(&format!("{prefix}_"))
+                && lower.ends_with(&format!(".{extension}"))
+            {
+                return Some(feed);
+            }
         }
         if lower.ends_with(".xlsx") {
             // Only workbooks are opened to look for the header, and only when the name does
@@ -83,7 +160,59 @@ impl Feed {
             Feed::Bcm => bcm::convert(bytes, context),
             Feed::CbpWaitTimes => Ok(cbp::convert(bytes, context)),
             Feed::BpsArrivals => Ok(bps::convert(bytes, context)),
+            Feed::Customs => customs::convert(bytes, context),
+            Feed::Quarantine => quarantine::convert(bytes, context),
+            Feed::Police => police::convert(bytes, context),
+            Feed::Authority => authority::convert(bytes, context),
+            Feed::Bus => bus::convert(bytes, context),
         }
+    }
+}
+
+/// What a nightly export's file name says: `<prefix>_<PORT>_<YYYYMMDD>[_<YYYYMMDDTHHMMSSZ>]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NightlyName {
+    pub feed: Feed,
+    pub port: String,
+    /// The local night (date) the export covers.
+    pub night: NaiveDate,
+    /// When the agency's system wrote the export (UTC), if the name says.
+    pub exported_at: Option<DateTime<Utc>>,
+}
+
+impl NightlyName {
+    /// Reads a nightly export's name; `None` when the name does not follow the convention
+    /// (the file is still converted; its records say where and when they belong).
+    pub fn parse(file_name: &str) -> Option<NightlyName> {
+        let lower = file_name.to_ascii_lowercase();
+        let feed = Feed::ALL.into_iter().find(|feed| {
+            feed.nightly_file().is_some_and(|(prefix, extension)| {
+                lower.starts_with(&format!("{prefix}_"))
+                    && lower.ends_with(&format!(".{extension}"))
+            })
+        })?;
+        let (prefix, extension) = feed.nightly_file()?;
+        let stem = &file_name[prefix.len() + 1..file_name.len() - extension.len() - 1];
+        let mut parts = stem.split('_');
+        let port = parts.next()?.to_ascii_uppercase();
+        let night = NaiveDate::parse_from_str(parts.next()?, "%Y%m%d").ok()?;
+        let exported_at = match parts.next() {
+            Some(stamp) => Some(
+                chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ")
+                    .ok()?
+                    .and_utc(),
+            ),
+            None => None,
+        };
+        if parts.next().is_some() || port.is_empty() {
+            return None;
+        }
+        Some(NightlyName {
+            feed,
+            port,
+            night,
+            exported_at,
+        })
     }
 }
 
@@ -94,6 +223,29 @@ pub struct FeedContext<'a> {
     pub key: Option<&'a PseudonymKey>,
     /// Where the file came from, for messages.
     pub source_file: &'a str,
+    /// The line number (1-based) of the first line of `bytes`: 1 for a whole file, more for
+    /// a later block of a streamed file.
+    pub first_line: u64,
+    /// For a later block of a streamed file whose feed has a header line: that header. When
+    /// `None`, `bytes` starts at the top of the file (header included, if the feed has one).
+    pub header: Option<&'a str>,
+}
+
+impl<'a> FeedContext<'a> {
+    /// The context for converting a whole file.
+    pub fn whole_file(
+        registry: &'a PortRegistry,
+        key: Option<&'a PseudonymKey>,
+        source_file: &'a str,
+    ) -> FeedContext<'a> {
+        FeedContext {
+            registry,
+            key,
+            source_file,
+            first_line: 1,
+            header: None,
+        }
+    }
 }
 
 /// A record that did not land, and why.
@@ -122,6 +274,9 @@ pub struct PartitionBatch {
     pub port: String,
     pub local_date: NaiveDate,
     pub batch: RecordBatch,
+    /// For each row of `batch`, the record (line, row) of the source file it came from, so
+    /// that a row found to be a duplicate later can be rejected with its place.
+    pub records: Vec<u64>,
 }
 
 /// Everything an adapter made of one file.
