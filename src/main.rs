@@ -50,7 +50,13 @@ enum Command {
         #[arg(long, default_value_t = 0.1)]
         scale: f64,
     },
-    /// Land everything new in an inbox folder into the lake, in one commit.
+    /// Land everything new in an inbox folder into the lake, in one commit, and move what
+    /// was dealt with to the inbox's _archive/ folder.
+    ///
+    /// Exit status: 0 when every file was landed (or had landed before; rejected records are
+    /// kept in the rejects table and are not a failure), 3 when the run committed but some
+    /// files were not recognised and stay in the inbox, 1 when the run failed and nothing
+    /// of it is visible (run it again: it lands the same files), 2 for wrong arguments.
     Ingest {
         /// Folder (or file:// URL) the nightly exports are delivered to.
         #[arg(long)]
@@ -58,6 +64,9 @@ enum Command {
         /// Lake location: a folder (or file:// URL).
         #[arg(long, env = "GERBANG_LAKE")]
         lake: String,
+        /// Leave the files in the inbox instead of moving them to <inbox>/_archive/<run id>/.
+        #[arg(long)]
+        keep: bool,
     },
     /// Run one SQL query over the lake and print the result.
     Sql {
@@ -115,12 +124,36 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            std::process::ExitCode::FAILURE
-        }
+        Err(error) => match error.downcast_ref::<Unrecognised>() {
+            Some(unrecognised) => {
+                eprintln!("attention: {unrecognised}");
+                std::process::ExitCode::from(3)
+            }
+            None => {
+                eprintln!("error: {error:#}");
+                std::process::ExitCode::FAILURE
+            }
+        },
     }
 }
+
+/// A run committed, but some inbox files were not recognised: exit status 3, so that a
+/// scheduler can tell "needs a look" from "failed".
+#[derive(Debug)]
+struct Unrecognised(usize);
+
+impl std::fmt::Display for Unrecognised {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} inbox files were not recognised as any feed and were left in the inbox; \
+             rename them to a feed's file-name convention or remove them",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for Unrecognised {}
 
 async fn run(cli: Cli) -> Result<()> {
     let config = match &cli.config {
@@ -146,11 +179,15 @@ async fn run(cli: Cli) -> Result<()> {
             };
             run_generate(&options, &config)?;
         }
-        Command::Ingest { inbox, lake } => {
+        Command::Ingest { inbox, lake, keep } => {
             let lake = Lake::open(&lake)?;
-            let options = IngestOptions::new(config.port_registry()?, config.pseudonym_key()?);
+            let mut options = IngestOptions::new(config.port_registry()?, config.pseudonym_key()?);
+            options.archive = !keep;
             let report = run_ingest(&inbox, &lake, &options).await?;
             print_report(&report, true);
+            if report.unrecognised() > 0 {
+                return Err(anyhow::Error::new(Unrecognised(report.unrecognised())));
+            }
         }
         Command::Sql {
             lake,
@@ -217,11 +254,21 @@ fn run_generate(options: &GenerateOptions, config: &Config) -> Result<()> {
 
 async fn run_ingest(inbox: &str, lake: &Lake, options: &IngestOptions) -> Result<RunReport> {
     let bar = bar(0, "reading");
+    let mut name = String::new();
     let report = ingest(inbox, lake, options, &mut |event| match event {
-        Progress::Reading { index, total, file } => {
+        Progress::Reading {
+            index, total, file, ..
+        } => {
             bar.set_length(total as u64);
             bar.set_position(index as u64);
-            bar.set_message(file.rsplit('/').next().unwrap_or(file).to_string());
+            name = file.rsplit('/').next().unwrap_or(file).to_string();
+            bar.set_message(name.clone());
+        }
+        Progress::Converting { done, bytes } => {
+            // Only large files take long enough for their own progress to matter.
+            if bytes > 64 << 20 {
+                bar.set_message(format!("{name} {} of {} MiB", done >> 20, bytes >> 20));
+            }
         }
         Progress::Converted(_) => {}
         Progress::Writing { files } => {
@@ -304,6 +351,17 @@ fn print_report(report: &RunReport, every_file: bool) {
             "nothing new to ingest: {skipped} files landed before, {unrecognised} not recognised"
         ),
     }
+    let archived = report
+        .files
+        .iter()
+        .filter(|f| f.archived_to.is_some())
+        .count();
+    if archived > 0 {
+        println!(
+            "moved {archived} files to the inbox's _archive/{}/",
+            report.run_id
+        );
+    }
 }
 
 async fn serve(warehouse: Warehouse, addr: SocketAddr) -> Result<()> {
@@ -360,7 +418,7 @@ async fn prepare_demo(dir: &Path, days: u32, scale: f64, config: &Config) -> Res
     println!("[2/3] ingesting into {}", dir.join("lake").display());
     let lake_dir = dir.join("lake");
     let lake = Lake::open(&lake_dir.to_string_lossy())?;
-    let options = IngestOptions::new(config.port_registry()?, Some(key));
+    let options = IngestOptions::new(config.port_registry()?, Some(key)).archiving();
     let inbox_text = inbox.to_string_lossy();
     let report = run_ingest(&inbox_text, &lake, &options).await?;
     print_report(&report, false);

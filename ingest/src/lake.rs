@@ -66,6 +66,15 @@ pub struct SourceFile {
     pub rows_in: u64,
     pub rows_landed: u64,
     pub rows_rejected: u64,
+    /// The port and local night the file's name says it covers, when it follows the
+    /// nightly naming convention.
+    #[serde(default)]
+    pub port: Option<String>,
+    #[serde(default)]
+    pub night: Option<chrono::NaiveDate>,
+    /// When the agency's system exported the file, if its name says.
+    #[serde(default)]
+    pub exported_at: Option<DateTime<Utc>>,
 }
 
 /// One committed ingest run.
@@ -78,6 +87,54 @@ pub struct Commit {
     pub finished_at: DateTime<Utc>,
     pub sources: Vec<SourceFile>,
     pub files: Vec<DataFile>,
+}
+
+/// A data file being written (see [`Lake::data_file_writer`]).
+pub struct PartitionWriter {
+    store: Arc<dyn ObjectStore>,
+    parquet: AsyncArrowWriter<object_store::buffered::BufWriter>,
+    path: Path,
+    table: Table,
+    relative: String,
+    partition: BTreeMap<String, String>,
+    rows: u64,
+}
+
+impl std::fmt::Debug for PartitionWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PartitionWriter")
+            .field("path", &self.relative)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+impl PartitionWriter {
+    pub async fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        self.rows += batch.num_rows() as u64;
+        Ok(self.parquet.write(batch).await?)
+    }
+
+    /// Finishes the file and describes it for the commit.
+    pub async fn close(self) -> Result<DataFile> {
+        self.parquet.close().await?;
+        let bytes = self
+            .store
+            .head(&self.path)
+            .await
+            .map_err(IngestError::store(format!(
+                "checking the data file {}",
+                self.path
+            )))?
+            .size;
+        Ok(DataFile {
+            table: self.table.name().to_string(),
+            path: self.relative,
+            partition: self.partition,
+            rows: self.rows,
+            bytes,
+        })
+    }
 }
 
 /// The lake as of one version: every commit up to it.
@@ -220,6 +277,22 @@ impl Lake {
         file_name: &str,
         batches: &[RecordBatch],
     ) -> Result<DataFile> {
+        let mut writer = self.data_file_writer(table, partition, file_name)?;
+        for batch in batches {
+            writer.write(batch).await?;
+        }
+        writer.close().await
+    }
+
+    /// Opens a Parquet data file of `table` for writing batch by batch. Row groups are
+    /// written out as they fill, so memory stays bounded however many rows go in. The file
+    /// stays invisible until a commit names it.
+    pub fn data_file_writer(
+        &self,
+        table: Table,
+        partition: BTreeMap<String, String>,
+        file_name: &str,
+    ) -> Result<PartitionWriter> {
         let mut relative = table.name().to_string();
         for (column, value) in &partition {
             relative.push_str(&format!("/{column}={value}"));
@@ -228,26 +301,15 @@ impl Lake {
         relative.push_str(file_name);
         let path = self.path(&relative);
         let writer = object_store::buffered::BufWriter::new(self.store(), path.clone());
-        let mut parquet =
-            AsyncArrowWriter::try_new(writer, table.schema(), Some(writer_properties()))?;
-        let mut rows = 0u64;
-        for batch in batches {
-            rows += batch.num_rows() as u64;
-            parquet.write(batch).await?;
-        }
-        parquet.close().await?;
-        let bytes = self
-            .store
-            .head(&path)
-            .await
-            .map_err(IngestError::store(format!("checking the data file {path}")))?
-            .size;
-        Ok(DataFile {
-            table: table.name().to_string(),
-            path: relative,
+        let parquet = AsyncArrowWriter::try_new(writer, table.schema(), Some(writer_properties()))?;
+        Ok(PartitionWriter {
+            store: self.store(),
+            parquet,
+            path,
+            table,
+            relative,
             partition,
-            rows,
-            bytes,
+            rows: 0,
         })
     }
 

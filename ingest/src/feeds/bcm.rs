@@ -416,21 +416,21 @@ mod tests {
         let backwards = GOOD
             .replace("1760976720000", "1760975000000")
             .replace("DPS-1", "DPS-3");
-        let text = format!("{GOOD}\nnot json\n\n{unknown_port}\n{GOOD}\n{backwards}\n");
+        let text = format!("{GOOD}\nnot json\n\n{unknown_port}\n{backwards}\n");
         let out = run(&text, Some(&key)).unwrap();
-        assert_eq!(out.rows_in, 5);
+        assert_eq!(out.rows_in, 4);
         assert_eq!(out.rows_landed(), 1);
+        assert_eq!(out.partitions[0].records, vec![1]);
         let reasons: Vec<(u64, &str)> = out
             .rejects
             .iter()
             .map(|r| (r.record_number, r.reason.as_str()))
             .collect();
-        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
         assert!(reasons[0].0 == 2 && reasons[0].1.starts_with("schema:"));
         assert!(reasons[1].0 == 4 && reasons[1].1.contains("unknown port 'XYZ'"));
         assert!(reasons[1].1.contains("data/ports.csv"));
-        assert!(reasons[2].0 == 5 && reasons[2].1.contains("already given on line 1"));
-        assert!(reasons[3].0 == 6 && reasons[3].1.starts_with("time order:"));
+        assert!(reasons[2].0 == 5 && reasons[2].1.starts_with("time order:"));
         assert_eq!(out.rejects[0].raw, "not json");
     }
 

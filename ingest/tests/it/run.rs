@@ -145,3 +145,205 @@ async fn personal_data_without_a_key_is_refused_and_nothing_lands() {
     );
     assert_eq!(lake.snapshot().await.unwrap().version(), 0);
 }
+
+async fn run_once(
+    inbox: &std::path::Path,
+    lake: &Lake,
+    archive: bool,
+) -> gerbang_ingest::run::RunReport {
+    let mut options = options(Some(KEY));
+    options.archive = archive;
+    ingest(&inbox.to_string_lossy(), lake, &options, &mut |_| {})
+        .await
+        .unwrap()
+}
+
+/// Every reject of the lake as (source file name, record number, reason).
+async fn rejects(lake: &Lake) -> Vec<(String, i64, String)> {
+    use datafusion::arrow::array::{AsArray, RecordBatch};
+    use datafusion::arrow::datatypes::Int64Type;
+    use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let snapshot = lake.snapshot().await.unwrap();
+    let mut out = Vec::new();
+    for file in snapshot.files("rejects") {
+        let path = lake.path(&file.path);
+        let bytes = std::fs::read(format!("/{path}")).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
+            .unwrap()
+            .build()
+            .unwrap();
+        for batch in reader {
+            let batch: RecordBatch = batch.unwrap();
+            let source = batch
+                .column_by_name("source_file")
+                .unwrap()
+                .as_string::<i32>();
+            let record = batch
+                .column_by_name("record_number")
+                .unwrap()
+                .as_primitive::<Int64Type>();
+            let reason = batch.column_by_name("reason").unwrap().as_string::<i32>();
+            for row in 0..batch.num_rows() {
+                let name = source.value(row).rsplit('/').next().unwrap().to_string();
+                out.push((name, record.value(row), reason.value(row).to_string()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn a_resent_file_lands_only_its_new_records_and_says_where_the_others_came_from() {
+    let inbox = tempfile::tempdir().unwrap();
+    let lake_dir = tempfile::tempdir().unwrap();
+    let lake = Lake::open(&lake_dir.path().to_string_lossy()).unwrap();
+    let t = 1_760_940_000_000;
+    let first = ["1", "2", "3"].map(|id| bcm_line(id, "CGK", t)).join("\n");
+    std::fs::write(inbox.path().join("bcm_CGK_20261020.jsonl"), first).unwrap();
+    run_once(inbox.path(), &lake, false).await;
+
+    // The agency re-exports the night with one new record; record 4 is also repeated.
+    let again = ["2", "3", "4", "4"]
+        .map(|id| bcm_line(id, "CGK", t))
+        .join("\n");
+    std::fs::write(
+        inbox.path().join("bcm_CGK_20261020_20261022T010000Z.jsonl"),
+        again,
+    )
+    .unwrap();
+    // A second file in the same run repeats record 4 of the first.
+    std::fs::write(
+        inbox.path().join("bcm_CGK_20261020_20261022T020000Z.jsonl"),
+        bcm_line("4", "CGK", t),
+    )
+    .unwrap();
+    let report = run_once(inbox.path(), &lake, false).await;
+    let counts: Vec<(u64, u64, u64, u64)> = report
+        .files
+        .iter()
+        .filter(|f| f.outcome == FileOutcome::Landed)
+        .map(|f| (f.rows_in, f.rows_landed, f.rows_rejected, f.duplicates))
+        .collect();
+    assert_eq!(counts, vec![(4, 1, 3, 3), (1, 0, 1, 1)]);
+
+    let snapshot = lake.snapshot().await.unwrap();
+    assert_eq!(snapshot.files("crossings").map(|f| f.rows).sum::<u64>(), 4);
+    let rejects = rejects(&lake).await;
+    let resent = "bcm_CGK_20261020_20261022T010000Z.jsonl";
+    assert_eq!(rejects.len(), 4, "{rejects:?}");
+    assert_eq!((rejects[0].0.as_str(), rejects[0].1), (resent, 1));
+    assert!(rejects[0].2.contains("record_id=1") || rejects[0].2.contains("record_id=2"));
+    assert!(
+        rejects[0]
+            .2
+            .contains("already in the lake from an earlier run"),
+        "{rejects:?}"
+    );
+    assert!(
+        rejects[2]
+            .2
+            .contains("already given at record 3 of this file"),
+        "{rejects:?}"
+    );
+    assert!(
+        rejects[3].2.contains(&format!(
+            "at record 3 of {}",
+            inbox.path().join(resent).display()
+        )) || rejects[3].2.contains(resent),
+        "{rejects:?}"
+    );
+    // The version stamp and port/night of the names are recorded for feed health.
+    let source = snapshot.commits[1]
+        .sources
+        .iter()
+        .find(|s| s.file.ends_with(resent))
+        .unwrap();
+    assert_eq!(source.port.as_deref(), Some("CGK"));
+    assert_eq!(
+        source.night.map(|d| d.to_string()).as_deref(),
+        Some("2026-10-20")
+    );
+    assert_eq!(
+        source.exported_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-10-22T01:00:00+00:00")
+    );
+}
+
+#[tokio::test]
+async fn a_file_larger_than_a_block_streams_with_right_line_numbers() {
+    let inbox = tempfile::tempdir().unwrap();
+    let lake_dir = tempfile::tempdir().unwrap();
+    let lake = Lake::open(&lake_dir.path().to_string_lossy()).unwrap();
+    let t = 1_760_940_000_000;
+    // About 12 MiB: more than one 8 MiB block. Every 5,000th line is broken.
+    let mut text = String::new();
+    let lines = 30_000;
+    for n in 1..=lines {
+        if n % 5_000 == 0 {
+            text.push_str("{\"broken\": tru\n");
+        } else {
+            text.push_str(&bcm_line(&n.to_string(), "CGK", t + i64::from(n) * 1_000));
+            text.push('\n');
+        }
+    }
+    assert!(text.len() > 9 << 20);
+    std::fs::write(inbox.path().join("bcm_CGK_20261020.jsonl"), &text).unwrap();
+    let report = run_once(inbox.path(), &lake, false).await;
+    let file = &report.files[0];
+    assert_eq!(
+        (file.rows_in, file.rows_landed, file.rows_rejected),
+        (30_000, 29_994, 6)
+    );
+    let lines: Vec<i64> = rejects(&lake).await.iter().map(|r| r.1).collect();
+    assert_eq!(lines, vec![5_000, 10_000, 15_000, 20_000, 25_000, 30_000]);
+}
+
+#[tokio::test]
+async fn archived_files_leave_the_inbox_and_a_late_file_lands_in_its_own_night() {
+    let inbox = tempfile::tempdir().unwrap();
+    let lake_dir = tempfile::tempdir().unwrap();
+    let lake = Lake::open(&lake_dir.path().to_string_lossy()).unwrap();
+    // 2026-10-21 08:00 WIB and 2026-10-20 08:00 WIB.
+    let night_21 = 1_792_544_400_000;
+    let night_20 = night_21 - 86_400_000;
+    std::fs::write(
+        inbox.path().join("bcm_CGK_20261021.jsonl"),
+        bcm_line("21-1", "CGK", night_21),
+    )
+    .unwrap();
+    let first = run_once(inbox.path(), &lake, true).await;
+    let archived = first.files[0].archived_to.clone().unwrap();
+    assert!(archived.contains(&format!("_archive/{}/bcm_CGK_20261021.jsonl", first.run_id)));
+    assert!(!inbox.path().join("bcm_CGK_20261021.jsonl").exists());
+
+    // The night before arrives a day late.
+    std::fs::write(
+        inbox.path().join("bcm_CGK_20261020_20261022T013000Z.jsonl"),
+        bcm_line("20-1", "CGK", night_20),
+    )
+    .unwrap();
+    let late = run_once(inbox.path(), &lake, true).await;
+    assert_eq!(late.files.len(), 1, "the archive is not read again");
+    let snapshot = lake.snapshot().await.unwrap();
+    let mut nights: Vec<String> = snapshot
+        .files("crossings")
+        .map(|f| f.partition["local_date"].clone())
+        .collect();
+    nights.sort();
+    assert_eq!(nights, vec!["2026-10-20", "2026-10-21"]);
+
+    // A file put back from the archive is recognised as landed and changes nothing.
+    std::fs::copy(
+        format!("/{archived}"),
+        inbox.path().join("bcm_CGK_20261021.jsonl"),
+    )
+    .unwrap();
+    let again = run_once(inbox.path(), &lake, true).await;
+    assert_eq!(again.version, None);
+    assert!(matches!(
+        again.files[0].outcome,
+        FileOutcome::AlreadyLanded { .. }
+    ));
+    assert_eq!(lake.snapshot().await.unwrap().version(), 2);
+}
