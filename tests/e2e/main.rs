@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cli;
+mod crash;
 mod serve;
 
 use std::path::Path;
@@ -102,17 +103,24 @@ impl Scratch {
         gerbang_ok(&args, None);
     }
 
-    /// `gerbang ingest` of the inbox into the lake; returns its output.
+    /// `gerbang ingest --keep` of the inbox into the lake (files stay in the inbox, so a
+    /// test can ingest them again); returns its output.
     pub fn ingest(&self, key: Option<&str>) -> Output {
-        gerbang(
-            &[
-                "ingest",
-                "--inbox",
-                &self.inbox_arg(),
-                "--lake",
-                &self.lake_arg(),
-            ],
-            key,
-        )
+        let args = self.ingest_args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        gerbang(&args, key)
+    }
+
+    pub fn ingest_args(&self) -> Vec<String> {
+        [
+            "ingest",
+            "--keep",
+            "--inbox",
+            &self.inbox_arg(),
+            "--lake",
+            &self.lake_arg(),
+        ]
+        .map(str::to_string)
+        .to_vec()
     }
 }
