@@ -286,4 +286,50 @@ mod tests {
         assert_eq!(files_scanned(&warehouse, none).await, 0);
         assert_eq!(warehouse.sql(none).await.unwrap()[0].num_rows(), 1);
     }
+
+    #[tokio::test]
+    async fn refresh_serves_a_newer_commit_to_tables_and_views() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake = lake_with_partitions(dir.path(), &[("CGK", "2026-10-19")]).await;
+        let warehouse = Warehouse::open_lake(
+            lake.clone(),
+            PortRegistry::embedded(),
+            MouTargets::embedded(),
+        )
+        .await
+        .unwrap();
+        let view = "SELECT * FROM kpi_clearance_hourly";
+        assert_eq!(files_scanned(&warehouse, view).await, 1);
+        assert_eq!(warehouse.refresh().await.unwrap(), 1, "nothing new yet");
+
+        // Another run commits a second night.
+        let partition = BTreeMap::from([
+            ("port".to_string(), "CGK".to_string()),
+            ("local_date".to_string(), "2026-10-20".to_string()),
+        ]);
+        let batch = RecordBatch::new_empty(Table::Crossings.schema());
+        let file = lake
+            .write_data_file(Table::Crossings, partition, "part-later.parquet", &[batch])
+            .await
+            .unwrap();
+        let before = lake.snapshot().await.unwrap();
+        let commit = Commit {
+            version: 0,
+            run_id: "later".to_string(),
+            started_at: chrono::Utc::now(),
+            finished_at: chrono::Utc::now(),
+            sources: vec![],
+            files: vec![file],
+        };
+        lake.commit(commit, &before).await.unwrap();
+
+        assert_eq!(warehouse.data_version(), 1, "served as before until refreshed");
+        assert_eq!(warehouse.refresh().await.unwrap(), 2);
+        assert_eq!(warehouse.data_version(), 2);
+        assert_eq!(
+            files_scanned(&warehouse, "SELECT count(*) FROM crossings").await,
+            2
+        );
+        assert_eq!(files_scanned(&warehouse, view).await, 2);
+    }
 }

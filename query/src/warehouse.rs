@@ -1,15 +1,18 @@
 //! The [`Warehouse`]: one DataFusion session over one snapshot of the lake.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use datafusion::arrow::array::{
-    ArrayRef, BooleanArray, RecordBatch, StringArray, TimestampMillisecondArray, UInt64Array,
+    ArrayRef, BooleanArray, Date32Array, RecordBatch, StringArray, TimestampMillisecondArray,
+    UInt64Array,
 };
-use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Schema, TimeUnit};
 use datafusion::datasource::MemTable;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use gerbang_ingest::lake::{Lake, Snapshot};
+use gerbang_ingest::feeds::Feed;
 use gerbang_ingest::reference::PortRegistry;
 use gerbang_ingest::schema::Table;
 
@@ -31,7 +34,9 @@ use crate::udf;
 pub struct Warehouse {
     ctx: SessionContext,
     lake: Option<Lake>,
-    version: u64,
+    version: AtomicU64,
+    /// Held while the lake's tables are swapped for a newer version.
+    refreshing: tokio::sync::Mutex<()>,
     registry: PortRegistry,
     targets: MouTargets,
     views: Vec<ViewDefinition>,
@@ -41,7 +46,7 @@ impl std::fmt::Debug for Warehouse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Warehouse")
             .field("lake", &self.lake.as_ref().map(Lake::location))
-            .field("version", &self.version)
+            .field("version", &self.data_version())
             .field("targets_version", &self.targets.version)
             .finish_non_exhaustive()
     }
@@ -71,7 +76,8 @@ impl Warehouse {
         let mut warehouse = Warehouse {
             ctx,
             lake: Some(lake),
-            version: snapshot.version(),
+            version: AtomicU64::new(snapshot.version()),
+            refreshing: tokio::sync::Mutex::new(()),
             registry,
             targets,
             views: Vec::new(),
@@ -108,7 +114,8 @@ impl Warehouse {
         let mut warehouse = Warehouse {
             ctx,
             lake: None,
-            version: 0,
+            version: AtomicU64::new(0),
+            refreshing: tokio::sync::Mutex::new(()),
             registry,
             targets,
             views: Vec::new(),
@@ -127,8 +134,12 @@ impl Warehouse {
             self.targets.to_batch(&self.registry)?,
         )?;
         self.views = kpi::library()?;
-        for view in &self.views {
-            let statement = format!("CREATE VIEW {} AS {}", view.name, view.sql);
+        self.create_views(&self.views).await
+    }
+
+    async fn create_views(&self, views: &[ViewDefinition]) -> Result<()> {
+        for view in views {
+            let statement = format!("CREATE OR REPLACE VIEW {} AS {}", view.name, view.sql);
             self.ctx
                 .sql(&statement)
                 .await
@@ -152,7 +163,33 @@ impl Warehouse {
 
     /// The lake version this warehouse reads: it changes with every committed ingest run.
     pub fn data_version(&self) -> u64 {
-        self.version
+        self.version.load(Ordering::Acquire)
+    }
+
+    /// Reads the lake's commit log again and, if an ingest run committed since, serves
+    /// the new version: tables, `ingest_runs` and the KPI views are registered anew.
+    /// Queries already running finish on the version they started with. Returns the
+    /// version now served.
+    pub async fn refresh(&self) -> Result<u64> {
+        let Some(lake) = &self.lake else {
+            return Ok(self.data_version());
+        };
+        let _only_one = self.refreshing.lock().await;
+        let snapshot = lake.snapshot().await?;
+        if snapshot.version() == self.data_version() {
+            return Ok(snapshot.version());
+        }
+        for table in Table::ALL {
+            let provider = LakeTable::new(lake, table, snapshot.files(table.name()))?;
+            self.ctx.deregister_table(table.name())?;
+            self.ctx.register_table(table.name(), Arc::new(provider))?;
+        }
+        self.ctx.deregister_table("ingest_runs")?;
+        register_batch(&self.ctx, "ingest_runs", ingest_runs_batch(&snapshot)?)?;
+        // A view holds the plan it was made with, tables included: make them again.
+        self.create_views(&self.views).await?;
+        self.version.store(snapshot.version(), Ordering::Release);
+        Ok(snapshot.version())
     }
 
     /// The lake, when this warehouse reads one.
@@ -242,6 +279,13 @@ fn ingest_runs_batch(snapshot: &Snapshot) -> Result<RecordBatch> {
         Field::new("rows_in", DataType::UInt64, false),
         Field::new("rows_landed", DataType::UInt64, false),
         Field::new("rows_rejected", DataType::UInt64, false),
+        // The agency that sends the feed ('immigration', 'customs', ...).
+        Field::new("agency", DataType::Utf8, false),
+        // Port and local night from the file's name, when it follows the convention.
+        Field::new("port", DataType::Utf8, true),
+        Field::new("night", DataType::Date32, true),
+        // When the agency's system exported the file, if its name says.
+        Field::new("exported_at", utc(), true),
     ]));
     let time = |f: &dyn Fn(&gerbang_ingest::lake::Commit) -> i64| -> ArrayRef {
         Arc::new(
@@ -276,6 +320,22 @@ fn ingest_runs_batch(snapshot: &Snapshot) -> Result<RecordBatch> {
         Arc::new(UInt64Array::from_iter_values(
             rows.iter().map(|(_, s)| s.rows_rejected),
         )),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|(_, s)| {
+            Feed::from_name(&s.feed).map_or("unknown", Feed::agency)
+        }))),
+        Arc::new(StringArray::from_iter(
+            rows.iter().map(|(_, s)| s.port.as_deref()),
+        )),
+        Arc::new(Date32Array::from_iter(rows.iter().map(|(_, s)| {
+            s.night.map(|d| Date32Type::from_naive_date(d))
+        }))),
+        Arc::new(
+            TimestampMillisecondArray::from_iter(
+                rows.iter()
+                    .map(|(_, s)| s.exported_at.map(|t| t.timestamp_millis())),
+            )
+            .with_timezone("UTC"),
+        ),
     ];
     Ok(RecordBatch::try_new(schema, columns).map_err(datafusion::error::DataFusionError::from)?)
 }

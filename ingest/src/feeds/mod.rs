@@ -72,6 +72,11 @@ impl Feed {
         }
     }
 
+    /// The feed a name (as [`Feed::name`] gives it) stands for.
+    pub fn from_name(name: &str) -> Option<Feed> {
+        Feed::ALL.into_iter().find(|feed| feed.name() == name)
+    }
+
     /// The agency that sends the feed, as the KPI tables name agencies.
     pub fn agency(self) -> &'static str {
         match self {
