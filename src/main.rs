@@ -16,6 +16,7 @@ use gerbang_query::Warehouse;
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod output;
+mod schedule;
 
 /// Gerbang: one warehouse and dashboard for every agency at Indonesia's entry points.
 #[derive(Debug, Parser)]
@@ -88,6 +89,17 @@ enum Command {
         lake: String,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// Also land this inbox every night (and archive what landed); the dashboard serves
+        /// each new version as soon as it is committed. Also `[nightly_ingest]` in the
+        /// configuration file.
+        #[arg(long, env = "GERBANG_INBOX")]
+        inbox: Option<String>,
+        /// Local time of day of the nightly ingest [default: 01:30].
+        #[arg(long, value_name = "HH:MM", requires = "inbox")]
+        ingest_at: Option<String>,
+        /// Time zone of --ingest-at, an IANA name [default: Asia/Jakarta].
+        #[arg(long, value_name = "ZONE", requires = "inbox")]
+        ingest_zone: Option<String>,
     },
     /// Generate 35 nights for every port, ingest them with the real CBP and BPS files, and serve.
     Demo {
@@ -201,8 +213,40 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Kpi {
             command: KpiCommand::List,
         } => output::print_kpis(&gerbang_query::kpi::library()?),
-        Command::Serve { lake, addr } => {
-            let warehouse = Warehouse::open(&lake).await?;
+        Command::Serve {
+            lake,
+            addr,
+            inbox,
+            ingest_at,
+            ingest_zone,
+        } => {
+            let warehouse = Arc::new(Warehouse::open(&lake).await?);
+            let configured = config.nightly_ingest.clone();
+            let nightly = match (inbox, configured) {
+                (Some(inbox), configured) => Some(schedule::NightlyIngest::parse(
+                    inbox,
+                    ingest_at
+                        .as_deref()
+                        .or(configured.as_ref().map(|c| c.at.as_str()))
+                        .unwrap_or("01:30"),
+                    ingest_zone
+                        .as_deref()
+                        .or(configured.as_ref().map(|c| c.zone.as_str()))
+                        .unwrap_or("Asia/Jakarta"),
+                )?),
+                (None, Some(c)) => Some(schedule::NightlyIngest::parse(c.inbox, &c.at, &c.zone)?),
+                (None, None) => None,
+            };
+            if let Some(job) = nightly {
+                let options = IngestOptions::new(config.port_registry()?, config.pseudonym_key()?)
+                    .archiving();
+                tokio::spawn(schedule::run_nightly(
+                    job,
+                    Lake::open(&lake)?,
+                    options,
+                    Arc::clone(&warehouse),
+                ));
+            }
             serve(warehouse, addr).await?;
         }
         Command::Demo {
@@ -214,7 +258,7 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let warehouse = prepare_demo(&dir, days, scale, &config).await?;
             if !no_serve {
-                serve(warehouse, addr).await?;
+                serve(Arc::new(warehouse), addr).await?;
             }
         }
     }
@@ -364,7 +408,7 @@ fn print_report(report: &RunReport, every_file: bool) {
     }
 }
 
-async fn serve(warehouse: Warehouse, addr: SocketAddr) -> Result<()> {
+async fn serve(warehouse: Arc<Warehouse>, addr: SocketAddr) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("could not listen on {addr}; is another server using it? pick another with --addr")
     })?;
@@ -373,7 +417,7 @@ async fn serve(warehouse: Warehouse, addr: SocketAddr) -> Result<()> {
         "Gerbang dashboard: http://{local}/  (lake version {}; Ctrl-C stops it)",
         warehouse.data_version()
     );
-    gerbang_dashboard::serve(Arc::new(warehouse), listener).await?;
+    gerbang_dashboard::serve(warehouse, listener).await?;
     Ok(())
 }
 

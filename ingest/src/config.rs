@@ -6,6 +6,12 @@
 //! pseudonym_key = "…at least 32 random characters…"
 //! # A port registry to use instead of the one built in.
 //! ports_file = "/etc/gerbang/ports.csv"
+//!
+//! # `gerbang serve` lands the inbox every night at this local time.
+//! [nightly_ingest]
+//! inbox = "/srv/gerbang/inbox"
+//! at = "01:30"
+//! zone = "Asia/Jakarta"
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -22,6 +28,29 @@ use crate::reference::PortRegistry;
 pub struct Config {
     pub pseudonym_key: Option<String>,
     pub ports_file: Option<PathBuf>,
+    pub nightly_ingest: Option<NightlyIngestConfig>,
+}
+
+/// When `gerbang serve` runs the nightly ingest, and of which inbox.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NightlyIngestConfig {
+    /// Folder (or URL) the agencies deliver to.
+    pub inbox: String,
+    /// Local time of day, `HH:MM`.
+    #[serde(default = "default_at")]
+    pub at: String,
+    /// IANA time zone of `at`.
+    #[serde(default = "default_zone")]
+    pub zone: String,
+}
+
+fn default_at() -> String {
+    "01:30".to_string()
+}
+
+fn default_zone() -> String {
+    "Asia/Jakarta".to_string()
 }
 
 impl Config {

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use futures::{StreamExt, TryStreamExt};
+use futures::TryStreamExt;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt};
 use sha2::{Digest, Sha256};
@@ -720,29 +720,22 @@ async fn archive(
     report: &mut RunReport,
 ) -> Result<()> {
     let folder = prefix.clone().join("_archive").join(report.run_id.as_str());
-    let moves = dealt_with.iter().map(|(index, file)| {
+    // One rename after another: on a local disk each is instant, and a plain loop keeps
+    // the run's future `Send` for callers that spawn it.
+    for (index, file) in dealt_with {
         let target = file
             .relative
             .split('/')
             .fold(folder.clone(), |path, part| path.join(part));
-        async move {
-            store
-                .rename(&file.path, &target)
-                .await
-                .map_err(IngestError::store(format!(
-                    "archiving {} to {target}",
-                    file.relative
-                )))?;
-            Ok::<_, IngestError>((*index, target.to_string()))
-        }
-    });
-    let moved: Vec<(usize, String)> = futures::stream::iter(moves)
-        .buffer_unordered(8)
-        .try_collect()
-        .await?;
-    for (index, target) in moved {
-        if let Some(file) = report.files.get_mut(index) {
-            file.archived_to = Some(target);
+        store
+            .rename(&file.path, &target)
+            .await
+            .map_err(IngestError::store(format!(
+                "archiving {} to {target}",
+                file.relative
+            )))?;
+        if let Some(report) = report.files.get_mut(*index) {
+            report.archived_to = Some(target.to_string());
         }
     }
     Ok(())

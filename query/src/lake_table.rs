@@ -323,7 +323,11 @@ mod tests {
         };
         lake.commit(commit, &before).await.unwrap();
 
-        assert_eq!(warehouse.data_version(), 1, "served as before until refreshed");
+        assert_eq!(
+            warehouse.data_version(),
+            1,
+            "served as before until refreshed"
+        );
         assert_eq!(warehouse.refresh().await.unwrap(), 2);
         assert_eq!(warehouse.data_version(), 2);
         assert_eq!(

@@ -11,8 +11,8 @@ use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Schema, TimeUnit
 use datafusion::datasource::MemTable;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use gerbang_ingest::lake::{Lake, Snapshot};
 use gerbang_ingest::feeds::Feed;
+use gerbang_ingest::lake::{Lake, Snapshot};
 use gerbang_ingest::reference::PortRegistry;
 use gerbang_ingest::schema::Table;
 
@@ -326,9 +326,10 @@ fn ingest_runs_batch(snapshot: &Snapshot) -> Result<RecordBatch> {
         Arc::new(StringArray::from_iter(
             rows.iter().map(|(_, s)| s.port.as_deref()),
         )),
-        Arc::new(Date32Array::from_iter(rows.iter().map(|(_, s)| {
-            s.night.map(|d| Date32Type::from_naive_date(d))
-        }))),
+        Arc::new(Date32Array::from_iter(
+            rows.iter()
+                .map(|(_, s)| s.night.map(Date32Type::from_naive_date)),
+        )),
         Arc::new(
             TimestampMillisecondArray::from_iter(
                 rows.iter()
