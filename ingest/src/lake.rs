@@ -351,20 +351,41 @@ fn writer_properties() -> WriterProperties {
         .build()
 }
 
-/// The object store and prefix of a location URL. This build reaches local folders
-/// (`file://` or a plain path); other schemes are refused with that said plainly.
+/// The object store and prefix of a location URL: a local folder (`file://` or a plain
+/// path) or an S3-compatible bucket (`s3://bucket/prefix`), configured by the usual
+/// environment variables: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, and
+/// for a store other than Amazon's `AWS_ENDPOINT` (with `AWS_ALLOW_HTTP=true` for plain
+/// HTTP). Other schemes are refused with that said plainly.
 pub fn open_store(url: &Url, location: &str) -> Result<(Box<dyn ObjectStore>, Path)> {
-    if url.scheme() != "file" {
-        return Err(IngestError::Config(format!(
-            "'{location}': this build of Gerbang reads and writes local folders only \
-             ({}:// is not supported yet); give a folder path instead",
-            url.scheme()
-        )));
+    match url.scheme() {
+        "file" => object_store::parse_url(url).map_err(|source| IngestError::ObjectStore {
+            context: format!("opening {location}"),
+            source,
+        }),
+        "s3" | "s3a" => {
+            let store = object_store::aws::AmazonS3Builder::from_env()
+                .with_url(url.as_str())
+                .build()
+                .map_err(|source| IngestError::ObjectStore {
+                    context: format!(
+                        "opening {location} (S3 settings come from AWS_ACCESS_KEY_ID, \
+                         AWS_SECRET_ACCESS_KEY, AWS_REGION and, for a store other than \
+                         Amazon's, AWS_ENDPOINT)"
+                    ),
+                    source,
+                })?;
+            let prefix =
+                Path::from_url_path(url.path()).map_err(|source| IngestError::ObjectStore {
+                    context: format!("reading the path of {location}"),
+                    source: source.into(),
+                })?;
+            Ok((Box::new(store), prefix))
+        }
+        other => Err(IngestError::Config(format!(
+            "'{location}': Gerbang reads and writes local folders and S3-compatible buckets \
+             (s3://bucket/prefix); {other}:// is not one of them"
+        ))),
     }
-    object_store::parse_url(url).map_err(|source| IngestError::ObjectStore {
-        context: format!("opening {location}"),
-        source,
-    })
 }
 
 /// Turns a path or URL into a URL; relative paths are taken from the current directory.

@@ -6,6 +6,7 @@
 
 mod cli;
 mod crash;
+mod s3;
 mod serve;
 
 use std::path::Path;
