@@ -63,6 +63,14 @@ const SQL_FILES: &[(&str, &str)] = &[
         "70_kpi_national_arrivals.sql",
         include_str!("../../sql/70_kpi_national_arrivals.sql"),
     ),
+    (
+        "80_kpi_feed_health.sql",
+        include_str!("../../sql/80_kpi_feed_health.sql"),
+    ),
+    (
+        "81_kpi_feed_rejects.sql",
+        include_str!("../../sql/81_kpi_feed_rejects.sql"),
+    ),
 ];
 
 /// Whether a view is a KPI leadership signs off, or a building block of KPIs.

@@ -7,7 +7,7 @@ use datafusion::arrow::array::{
     ArrayRef, BooleanArray, Date32Array, RecordBatch, StringArray, TimestampMillisecondArray,
     UInt64Array,
 };
-use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Schema, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::datasource::MemTable;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -109,8 +109,10 @@ impl Warehouse {
                 Arc::new(MemTable::try_new(schema, vec![batches])?),
             )?;
         }
-        let empty_runs = ingest_runs_batch(&Snapshot::default())?;
-        register_batch(&ctx, "ingest_runs", empty_runs)?;
+        if !ctx.table_exist("ingest_runs")? {
+            let empty_runs = ingest_runs_batch(&Snapshot::default())?;
+            register_batch(&ctx, "ingest_runs", empty_runs)?;
+        }
         let mut warehouse = Warehouse {
             ctx,
             lake: None,
@@ -260,15 +262,10 @@ fn ports_batch(registry: &PortRegistry) -> Result<RecordBatch> {
     Ok(RecordBatch::try_new(schema, columns).map_err(datafusion::error::DataFusionError::from)?)
 }
 
-/// `ingest_runs`: one row per source file per committed run.
-fn ingest_runs_batch(snapshot: &Snapshot) -> Result<RecordBatch> {
-    let rows: Vec<_> = snapshot
-        .commits
-        .iter()
-        .flat_map(|c| c.sources.iter().map(move |s| (c, s)))
-        .collect();
+/// The schema of `ingest_runs`: one row per source file per committed run.
+pub fn ingest_runs_schema() -> SchemaRef {
     let utc = || DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()));
-    let schema = Arc::new(Schema::new(vec![
+    Arc::new(Schema::new(vec![
         Field::new("run_id", DataType::Utf8, false),
         Field::new("version", DataType::UInt64, false),
         Field::new("started_at", utc(), false),
@@ -286,7 +283,17 @@ fn ingest_runs_batch(snapshot: &Snapshot) -> Result<RecordBatch> {
         Field::new("night", DataType::Date32, true),
         // When the agency's system exported the file, if its name says.
         Field::new("exported_at", utc(), true),
-    ]));
+    ]))
+}
+
+/// `ingest_runs`: one row per source file per committed run.
+fn ingest_runs_batch(snapshot: &Snapshot) -> Result<RecordBatch> {
+    let rows: Vec<_> = snapshot
+        .commits
+        .iter()
+        .flat_map(|c| c.sources.iter().map(move |s| (c, s)))
+        .collect();
+    let schema = ingest_runs_schema();
     let time = |f: &dyn Fn(&gerbang_ingest::lake::Commit) -> i64| -> ArrayRef {
         Arc::new(
             TimestampMillisecondArray::from_iter_values(rows.iter().map(|(c, _)| f(c)))

@@ -20,7 +20,9 @@ use datafusion::arrow::array::{
     TimestampMillisecondArray, new_null_array,
 };
 use datafusion::arrow::compute::{cast, concat_batches};
-use datafusion::arrow::datatypes::{DataType, Field, Float64Type, TimestampMillisecondType};
+use datafusion::arrow::datatypes::{
+    DataType, Field, Float64Type, SchemaRef, TimestampMillisecondType,
+};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::prelude::SessionContext;
 use gerbang_ingest::reference::PortRegistry;
@@ -119,7 +121,14 @@ async fn load_fixture(
             .split_once('\n')
             .ok_or("a '-- table:' line without a query")?;
         let name = name.trim();
-        let table = Table::from_name(name).ok_or(format!("'{name}' is not a lake table"))?;
+        // The lake's tables, and the run manifest the warehouse builds from the commit log.
+        let (target, is_crossings) = match Table::from_name(name) {
+            Some(table) => (table.schema(), table == Table::Crossings),
+            None if name == "ingest_runs" => {
+                (gerbang_query::warehouse::ingest_runs_schema(), false)
+            }
+            None => return Err(format!("'{name}' is not a lake table nor ingest_runs")),
+        };
         let batches = ctx
             .sql(query)
             .await
@@ -131,17 +140,22 @@ async fn load_fixture(
             continue;
         };
         let batch = concat_batches(&schema, &batches).map_err(|e| e.to_string())?;
-        tables.push((name.to_string(), vec![conform(table, &batch, registry)?]));
+        tables.push((
+            name.to_string(),
+            vec![conform(target, is_crossings, &batch, registry)?],
+        ));
     }
     Ok(tables)
 }
 
+/// The fixture's columns cast to the table's schema; columns it leaves out are NULL, zero
+/// or '-', and for crossings the local calendar is derived from the queue-join time.
 fn conform(
-    table: Table,
+    target: SchemaRef,
+    is_crossings: bool,
     batch: &RecordBatch,
     registry: &PortRegistry,
 ) -> Result<RecordBatch, String> {
-    let target = table.schema();
     let n = batch.num_rows();
     let given = |name: &str, field: &Field| -> Result<Option<ArrayRef>, String> {
         batch
@@ -149,7 +163,7 @@ fn conform(
             .map(|c| cast(c, field.data_type()).map_err(|e| format!("{name}: {e}")))
             .transpose()
     };
-    let derived = if table == Table::Crossings {
+    let derived = if is_crossings {
         derive_local(batch, registry)?
     } else {
         None
