@@ -246,11 +246,15 @@ pub async fn ingest(
         let mut tally = Tally::default();
         let context = FeedContext::whole_file(&options.registry, options.key.as_ref(), &display);
         match (whole, copy_of) {
-            (Some(bytes), Some(first)) => {
-                tally.add_rejects(duplicate_file(feed, &bytes, 1, &first));
+            // A re-sent police document is converted like any other: its records are
+            // elements, not lines, and the source-key check rejects each as a duplicate.
+            (Some(bytes), Some(first)) if feed != Feed::Police => {
+                let skip = u64::from(feed.has_header_line());
+                let reason = duplicate_reason_of_copy(&first);
+                tally.add_rejects(reject_all(feed, &bytes, 1, skip, &reason), true);
             }
-            (Some(bytes), None) => {
-                let output = feed.convert(&bytes, &context)?;
+            (Some(bytes), _) => {
+                let output = convert_guarded(feed, &bytes, &context)?;
                 let raw = RawSource::Whole {
                     feed,
                     bytes: &bytes,
@@ -356,11 +360,13 @@ struct Tally {
 }
 
 impl Tally {
-    /// Takes the rejects of a re-sent copy of a file.
-    fn add_rejects(&mut self, output: FeedOutput) {
+    /// Takes a file's records as rejects (a re-sent copy of a file: `duplicates`).
+    fn add_rejects(&mut self, output: FeedOutput, duplicates: bool) {
         self.rows_in += output.rows_in;
         self.rows_rejected += output.rejects.len() as u64;
-        self.duplicates += output.rejects.len() as u64;
+        if duplicates {
+            self.duplicates += output.rejects.len() as u64;
+        }
         self.rejects.extend(output.rejects);
     }
 
@@ -545,7 +551,9 @@ async fn stream_file(
             match copy_of {
                 Some(first) => {
                     let skip = u64::from(feed.has_header_line() && first_line == 1);
-                    tally.add_rejects(duplicate_file_lines(&block, first_line, skip, first));
+                    let reason = duplicate_reason_of_copy(first);
+                    let output = reject_all(feed, &block, first_line, skip, &reason);
+                    tally.add_rejects(output, true);
                 }
                 None => {
                     let block_context = FeedContext {
@@ -553,7 +561,7 @@ async fn stream_file(
                         header: header.as_deref(),
                         ..*context
                     };
-                    let output = feed.convert(&block, &block_context)?;
+                    let output = convert_guarded(feed, &block, &block_context)?;
                     let raw = RawSource::Block {
                         bytes: &block,
                         first_line,
@@ -584,30 +592,48 @@ async fn stream_file(
     }
 }
 
-/// Every record of a file whose exact content already landed as `first`, as duplicate
-/// rejects. Records are the file's non-blank lines after the header, if the feed has one.
-fn duplicate_file(feed: Feed, bytes: &[u8], first_line: u64, first: &str) -> FeedOutput {
+/// Converts a file or block, turning a panic in an adapter (a bug, or a library it uses
+/// failing on malformed input) into rejects of every record instead of a stopped run.
+fn convert_guarded(feed: Feed, bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOutput> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        feed.convert(bytes, context)
+    })) {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_string());
+            let skip = u64::from(feed.has_header_line() && context.header.is_none());
+            Ok(reject_all(
+                feed,
+                bytes,
+                context.first_line,
+                skip,
+                &format!(
+                    "internal: the {} adapter failed on this file ({what}); its records are \
+                     kept here unconverted, please report the file to Gerbang's maintainers",
+                    feed.name()
+                ),
+            ))
+        }
+    }
+}
+
+/// Every record of a file or block as a reject with `reason`: its non-blank lines after
+/// `skip` header lines, or, for a workbook, the file as one record.
+fn reject_all(feed: Feed, bytes: &[u8], first_line: u64, skip: u64, reason: &str) -> FeedOutput {
+    let mut output = FeedOutput::default();
     if feed.is_binary() {
-        // A workbook has no lines to keep one by one: the file is one duplicate record.
-        let mut output = FeedOutput {
-            rows_in: 1,
-            ..FeedOutput::default()
-        };
+        output.rows_in = 1;
         output.rejects.push(Reject {
             record_number: 1,
-            reason: format!(
-                "duplicate: this workbook has exactly the content of {first}; nothing of it \
-                 was landed again"
-            ),
+            reason: reason.to_string(),
             raw: format!("<workbook of {} bytes>", bytes.len()),
         });
         return output;
     }
-    duplicate_file_lines(bytes, first_line, u64::from(feed.has_header_line()), first)
-}
-
-fn duplicate_file_lines(bytes: &[u8], first_line: u64, skip: u64, first: &str) -> FeedOutput {
-    let mut output = FeedOutput::default();
     for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
         let line_number = first_line + index as u64;
         if line_number < first_line + skip {
@@ -620,14 +646,18 @@ fn duplicate_file_lines(bytes: &[u8], first_line: u64, skip: u64, first: &str) -
         output.rows_in += 1;
         output.rejects.push(Reject {
             record_number: line_number,
-            reason: format!(
-                "duplicate: this file has exactly the content of {first}; its records were \
-                 not landed again"
-            ),
+            reason: reason.to_string(),
             raw: String::from_utf8_lossy(line).into_owned(),
         });
     }
     output
+}
+
+fn duplicate_reason_of_copy(first: &str) -> String {
+    format!(
+        "duplicate: this file has exactly the content of {first}; none of its records were \
+         landed again"
+    )
 }
 
 /// A file found in the inbox: its store path, its name relative to the inbox and its size.
