@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use gerbang_ingest::config::Config;
-use gerbang_ingest::generate::{GenerateOptions, generate};
+use gerbang_ingest::generate::{DEFAULT_FAULT_RATE, FAULTS_FILE, FEEDS, GenerateOptions, generate};
 use gerbang_ingest::lake::Lake;
 use gerbang_ingest::run::{FileOutcome, IngestOptions, Progress, RunReport, ingest};
 use gerbang_query::Warehouse;
@@ -50,6 +50,11 @@ enum Command {
         /// Volume relative to real traffic (1 = the national volume, about 32 million records a year).
         #[arg(long, default_value_t = 0.1)]
         scale: f64,
+        /// Share of records given a realistic fault (malformed, impossible time, unknown
+        /// port, duplicate); files get late, re-sent, truncated or wrongly encoded at about
+        /// twice this. 0 writes clean exports. Every fault is listed in <out>/_faults.csv.
+        #[arg(long, value_name = "RATE", default_value_t = DEFAULT_FAULT_RATE)]
+        faults: f64,
     },
     /// Land everything new in an inbox folder into the lake, in one commit, and move what
     /// was dealt with to the inbox's _archive/ folder.
@@ -180,6 +185,7 @@ async fn run(cli: Cli) -> Result<()> {
             ports,
             seed,
             scale,
+            faults,
         } => {
             let options = GenerateOptions {
                 out_dir: out,
@@ -188,6 +194,7 @@ async fn run(cli: Cli) -> Result<()> {
                 ports: parse_ports(&ports),
                 seed,
                 scale,
+                faults,
             };
             run_generate(&options, &config)?;
         }
@@ -279,12 +286,20 @@ fn parse_ports(ports: &str) -> Vec<String> {
 fn run_generate(options: &GenerateOptions, config: &Config) -> Result<()> {
     let registry = config.port_registry()?;
     let started = Instant::now();
-    let bar = bar(u64::from(options.days) * 26, "generating");
+    let ports = if options.ports.is_empty() {
+        registry.iter().filter(|p| !p.benchmark).count()
+    } else {
+        options.ports.len()
+    };
+    let bar = bar(
+        u64::from(options.days) * ports as u64 * FEEDS.len() as u64,
+        "generating",
+    );
     let mut records = 0;
     let summary = generate(options, &registry, &mut |file| {
         records += file.records;
         bar.inc(1);
-        bar.set_message(format!("{} {}", file.port, file.night));
+        bar.set_message(format!("{} {} {}", file.port, file.night, file.feed.name()));
     })?;
     bar.finish_and_clear();
     println!(
@@ -292,6 +307,20 @@ fn run_generate(options: &GenerateOptions, config: &Config) -> Result<()> {
         summary.files.len(),
         options.out_dir.display(),
         started.elapsed().as_secs_f64()
+    );
+    for feed in FEEDS {
+        let files = summary.files.iter().filter(|f| f.feed == feed).count();
+        println!(
+            "  {:<18} {files:>6} files {:>10} records",
+            feed.name(),
+            summary.records_of(feed)
+        );
+    }
+    println!(
+        "injected {} faults at rate {}, listed in {}",
+        summary.faults.len(),
+        options.faults,
+        options.out_dir.join(FAULTS_FILE).display()
     );
     Ok(())
 }
@@ -447,6 +476,7 @@ async fn prepare_demo(dir: &Path, days: u32, scale: f64, config: &Config) -> Res
             ports: Vec::new(),
             seed: 1,
             scale,
+            faults: DEFAULT_FAULT_RATE,
         },
         config,
     )?;

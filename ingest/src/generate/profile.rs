@@ -60,7 +60,7 @@ pub(crate) struct PortPlan {
     pub(crate) nationality_weights: Weighted,
     pub(crate) terminals: Vec<Terminal>,
     pub(crate) terminal_weights: Weighted,
-    /// Airline codes (air) or ferry operators / ships (sea); empty for land.
+    /// Airline codes (air), ferry operators or ships (sea), bus operators (land).
     pub(crate) carriers: &'static [&'static str],
     /// Relative share of the day's travellers joining the queue in each local hour.
     pub(crate) hourly_weights: Weighted,
@@ -447,7 +447,7 @@ fn terminal_layout(code: &str, mode: Mode) -> &'static [(&'static str, f64)] {
     }
 }
 
-/// Airline codes (repeated for weight) or vessel names.
+/// Airline codes (repeated for weight), vessel names or bus operators.
 fn carriers(code: &str, mode: Mode) -> &'static [&'static str] {
     match code {
         "CGK" => &[
@@ -489,7 +489,74 @@ fn carriers(code: &str, mode: Mode) -> &'static [&'static str] {
                 "MV-OCEANNA",
                 "MV-MARINA",
             ],
-            Mode::Land => &[],
+            // Cross-border bus services; private cars and motorbikes have no operator.
+            Mode::Land => match code {
+                "ATB" => &["DAMRI", "TIMOR"],
+                "JYP" => &["DAMRI"],
+                _ => &["DAMRI", "SJS", "BINTANG"],
+            },
         },
     }
+}
+
+/// Where an arriving flight, vessel or bus comes from: IATA airport codes for flights,
+/// UN/LOCODEs for ports and border towns. Foreign airlines fly from their hubs; Indonesian
+/// airlines from the port's usual foreign destinations.
+pub(crate) fn origins(code: &str, mode: Mode, carrier: &str) -> &'static [&'static str] {
+    match mode {
+        Mode::Air => match carrier {
+            "SQ" | "TR" | "3K" => &["SIN"],
+            "MH" | "AK" | "OD" | "D7" => &["KUL", "KUL", "PEN"],
+            "CX" => &["HKG"],
+            "CZ" => &["CAN", "SZX"],
+            "MU" => &["PVG"],
+            "KE" => &["ICN"],
+            "JL" | "NH" => &["NRT", "HND"],
+            "EK" => &["DXB"],
+            "QR" => &["DOH"],
+            "SV" => &["JED", "MED", "RUH"],
+            "QF" => &["SYD", "MEL", "PER"],
+            "JQ" => &["SYD", "MEL", "PER", "BNE", "DRW"],
+            "VA" => &["SYD", "MEL", "BNE", "PER"],
+            "KL" => &["AMS"],
+            "TK" => &["IST"],
+            "EY" => &["AUH"],
+            "VN" => &["SGN", "HAN"],
+            "TG" => &["BKK"],
+            "PR" => &["MNL"],
+            "CI" => &["TPE"],
+            "SU" => &["SVO"],
+            _ => match code {
+                "CGK" => &[
+                    "SIN", "KUL", "BKK", "HKG", "NRT", "ICN", "PVG", "SYD", "MEL", "JED", "MED",
+                    "AMS", "DXB", "BOM",
+                ],
+                "DPS" => &[
+                    "SYD", "MEL", "PER", "BNE", "DRW", "SIN", "KUL", "NRT", "ICN", "PVG", "BKK",
+                ],
+                "LOP" => &["PER", "SIN", "KUL"],
+                "MDC" => &["CAN", "PVG", "SIN"],
+                _ => &["KUL", "SIN", "PEN", "JED", "BKK"],
+            },
+        },
+        Mode::Sea => match code {
+            "TBN" | "TMS" => &["AUSYD", "AUDRW", "AUBNE", "SGSIN", "HKHKG"],
+            "TBK" => &["SGSIN", "MYJHB", "MYKUK"],
+            _ => &["SGSIN", "SGSIN", "MYJHB", "MYPGU"],
+        },
+        Mode::Land => match code {
+            "ATB" => &["TLDIL"],
+            "JYP" => &["PGVAI"],
+            _ => &["MYKCH"],
+        },
+    }
+}
+
+/// Origins Customs profiles as risky (narcotics and smuggling routes): travellers from
+/// them are inspected more often and sent to the red channel more often.
+pub(crate) fn risky_origin(origin: &str) -> bool {
+    matches!(
+        origin,
+        "BKK" | "KUL" | "PEN" | "DXB" | "AMS" | "CAN" | "MYPGU" | "MYJHB" | "PGVAI"
+    )
 }
