@@ -64,21 +64,29 @@ fn generated_nights_land_with_rows_in_equal_landed_plus_rejected_and_twice_is_a_
 
     let per_file = sql_rows(
         &scratch.lake,
-        "SELECT source_file, rows_in, rows_landed, rows_rejected FROM ingest_runs ORDER BY source_file",
+        "SELECT source_file, rows_in, rows_landed, rows_rejected, feed FROM ingest_runs ORDER BY source_file",
     );
-    assert_eq!(per_file.len(), 4, "{per_file:?}");
+    // Two ports, two nights, six agency feeds.
+    assert_eq!(per_file.len(), 24, "{per_file:?}");
     for row in &per_file {
-        let n: Vec<u64> = row[1..].iter().map(|v| v.parse().unwrap()).collect();
+        let n: Vec<u64> = row[1..4].iter().map(|v| v.parse().unwrap()).collect();
         assert_eq!(
             n[0],
             n[1] + n[2],
             "rows in = landed + rejected for {}",
             row[0]
         );
-        assert!(n[1] > 0, "{} landed nothing", row[0]);
+        assert_eq!(n[2], 0, "clean generated data had rejects in {}", row[0]);
+        if row[4] != "police" {
+            assert!(n[1] > 0, "{} landed nothing", row[0]);
+        }
     }
     let crossings = sql_rows(&scratch.lake, "SELECT count(*) FROM crossings");
-    let landed: u64 = per_file.iter().map(|r| r[2].parse::<u64>().unwrap()).sum();
+    let landed: u64 = per_file
+        .iter()
+        .filter(|r| r[4] == "immigration_bcm")
+        .map(|r| r[2].parse::<u64>().unwrap())
+        .sum();
     assert_eq!(crossings, vec![vec![landed.to_string()]]);
 
     let second = stdout_of(scratch.ingest(Some(KEY)));
@@ -93,13 +101,18 @@ fn generated_nights_land_with_rows_in_equal_landed_plus_rejected_and_twice_is_a_
     );
 
     // No passport number or name reaches the lake.
-    let sample = std::fs::read_to_string(
-        scratch
-            .inbox
-            .join("2026-10-19")
-            .join("bcm_CGK_20261019.jsonl"),
-    )
-    .unwrap();
+    let night = scratch.inbox.join("2026-10-19");
+    let bcm = std::fs::read_dir(&night)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("bcm_CGK_20261019_")
+        })
+        .unwrap();
+    let sample = std::fs::read_to_string(bcm).unwrap();
     let first_record: serde_json::Value =
         serde_json::from_str(sample.lines().next().unwrap()).unwrap();
     let passport = first_record["no_paspor"].as_str().unwrap();
@@ -127,7 +140,7 @@ fn ingest_without_a_key_says_how_to_set_one_and_lands_nothing() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("GERBANG_PSEUDONYM_KEY") && stderr.contains("bcm_JOG_20261019.jsonl"),
+        stderr.contains("GERBANG_PSEUDONYM_KEY") && stderr.contains("_JOG_20261019_"),
         "{stderr}"
     );
     assert_eq!(

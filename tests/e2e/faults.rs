@@ -11,8 +11,19 @@ fn every_injected_fault_of_every_agency_feed_is_explained_and_nothing_is_lost() 
     let inbox = scratch.inbox_arg();
     gerbang_ok(
         &[
-            "generate", "--out", &inbox, "--from", "2026-10-05", "--days", "6", "--ports",
-            "CGK,DPS,BTM,JYP", "--scale", "0.05", "--faults", "0.02",
+            "generate",
+            "--out",
+            &inbox,
+            "--from",
+            "2026-10-05",
+            "--days",
+            "6",
+            "--ports",
+            "CGK,DPS,BTM,JYP",
+            "--scale",
+            "0.05",
+            "--faults",
+            "0.02",
         ],
         None,
     );
@@ -32,8 +43,14 @@ fn every_injected_fault_of_every_agency_feed_is_explained_and_nothing_is_lost() 
         .collect();
     let kinds: BTreeSet<&str> = faults.iter().map(|f| f.3.as_str()).collect();
     let feeds: BTreeSet<&str> = faults.iter().map(|f| f.0.as_str()).collect();
-    assert!(kinds.len() >= 6, "too few kinds of fault to test: {kinds:?}");
-    assert!(feeds.len() >= 5, "too few feeds with faults to test: {feeds:?}");
+    assert!(
+        kinds.len() >= 6,
+        "too few kinds of fault to test: {kinds:?}"
+    );
+    assert!(
+        feeds.len() >= 5,
+        "too few feeds with faults to test: {feeds:?}"
+    );
 
     stdout_of(scratch.ingest(Some(KEY)));
     let lake = &scratch.lake;
@@ -48,8 +65,11 @@ fn every_injected_fault_of_every_agency_feed_is_explained_and_nothing_is_lost() 
         let [file, rows_in, landed, rejected] = &row[..] else {
             panic!("{row:?}")
         };
-        let (rows_in, landed, rejected): (u64, u64, u64) =
-            (rows_in.parse().unwrap(), landed.parse().unwrap(), rejected.parse().unwrap());
+        let (rows_in, landed, rejected): (u64, u64, u64) = (
+            rows_in.parse().unwrap(),
+            landed.parse().unwrap(),
+            rejected.parse().unwrap(),
+        );
         assert_eq!(rows_in, landed + rejected, "{file}");
     }
 
@@ -71,7 +91,11 @@ fn every_injected_fault_of_every_agency_feed_is_explained_and_nothing_is_lost() 
     .map(|r| {
         (
             relative(&r[0]),
-            (r[1].parse().unwrap(), r[2].parse().unwrap(), r[3].parse().unwrap()),
+            (
+                r[1].parse().unwrap(),
+                r[2].parse().unwrap(),
+                r[3].parse().unwrap(),
+            ),
         )
     })
     .collect();
@@ -90,9 +114,9 @@ fn every_injected_fault_of_every_agency_feed_is_explained_and_nothing_is_lost() 
         let in_file = rejects.get(file);
         let explained = match (kind.as_str(), record) {
             ("late", _) => late.contains(file),
-            ("resent", _) => runs
-                .get(file)
-                .is_some_and(|(rows_in, landed, rejected)| *rows_in > 0 && *landed == 0 && rejected == rows_in),
+            ("resent", _) => runs.get(file).is_some_and(|(rows_in, landed, rejected)| {
+                *rows_in > 0 && *landed == 0 && rejected == rows_in
+            }),
             ("encoding", _) => in_file.is_some_and(|r| r.values().any(|k| k == "encoding")),
             ("truncated", _) => in_file.is_some_and(|r| !r.is_empty()),
             (_, Some(record)) => in_file.is_some_and(|r| r.contains_key(record)),

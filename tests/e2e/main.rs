@@ -95,12 +95,12 @@ impl Scratch {
         self.lake.to_string_lossy().into_owned()
     }
 
-    /// `gerbang generate` into the inbox.
+    /// `gerbang generate` into the inbox, without faults.
     pub fn generate(&self, from: &str, days: &str, ports: &str, scale: &str) {
         let inbox = self.inbox_arg();
         let args = [
             "generate", "--out", &inbox, "--from", from, "--days", days, "--ports", ports,
-            "--scale", scale,
+            "--scale", scale, "--faults", "0",
         ];
         gerbang_ok(&args, None);
     }

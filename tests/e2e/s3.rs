@@ -115,7 +115,11 @@ fn files(dir: &std::path::Path) -> Vec<String> {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             out.extend(files(&path).into_iter().map(|f| format!("{name}/{f}")));
         } else {
-            out.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            // The generator's list of injected faults is not a delivery.
+            if !name.starts_with('_') {
+                out.push(name);
+            }
         }
     }
     out

@@ -117,7 +117,7 @@ fn serve_lands_the_inbox_at_its_nightly_time_and_serves_the_new_version_without_
     // The landed files were archived out of the inbox.
     let left: Vec<_> = walk(&scratch.inbox)
         .into_iter()
-        .filter(|p| !p.to_string_lossy().contains("_archive"))
+        .filter(|p| !p.to_string_lossy().contains("/_"))
         .collect();
     assert!(left.is_empty(), "files left in the inbox: {left:?}");
     // The dashboard serves the new version: the page's tag changes.

@@ -164,9 +164,9 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOut
 
 /// Runs one step of reading the workbook, turning a panic of the reader into an error.
 ///
-/// calamine 0.31 panics on some malformed workbooks instead of returning an error (a cell
-/// that points past the end of the shared strings, as the random-mutation test found); a
-/// broken export must become a reject, not stop the whole ingest run. This relies on
+/// calamine has panicked on malformed workbooks instead of returning an error (0.31 on a
+/// cell that points past the end of the shared strings, as the random-mutation test
+/// found); a broken export must become a reject, not stop the whole ingest run. This relies on
 /// panics unwinding, which is the workspace's setting.
 fn guarded<T>(
     step: impl FnOnce() -> std::result::Result<T, String>,
@@ -1479,17 +1479,23 @@ mod tests {
     }
 
     #[test]
-    fn a_workbook_that_makes_the_reader_panic_is_a_rejected_sheet_not_a_crash() {
+    fn a_workbook_with_a_dangling_shared_string_is_rejected_not_a_crash() {
+        // calamine 0.31 panicked on this cell (an index past the shared strings); 0.38
+        // reports it. Either way the sheet's record is rejected and the run goes on.
         let output = run_named(
             "kkp_DPS_20261020.xlsx",
             &workbook_with_a_dangling_shared_string(),
         );
-        assert_eq!((output.rows_in, output.rejects.len()), (1, 1));
         assert_eq!(
-            output.rejects[0].reason,
-            "schema: sheet '20-10-2026' cannot be read: the workbook reader failed on malformed \
-             content"
+            output.rows_in,
+            output.rows_landed() + output.rejects.len() as u64
         );
-        assert_eq!(output.rejects[0].raw, "<sheet 20-10-2026>");
+        assert_eq!(output.rows_landed(), 0, "{:?}", output.rejects);
+        assert!(!output.rejects.is_empty());
+        assert!(
+            output.rejects[0].reason.starts_with("schema:"),
+            "{:?}",
+            output.rejects
+        );
     }
 }
