@@ -97,7 +97,10 @@ def main():
 
     print("building gerbang (release) ...", flush=True)
     subprocess.run(
-        ["cargo", "build", "--release", "--quiet", "--bin", "gerbang"], cwd=ROOT, check=True
+        ["cargo", "build", "--release", "--quiet", "--bin", "gerbang"],
+        cwd=ROOT,
+        check=True,
+        env=dict(os.environ, CARGO_TARGET_DIR=str(TARGET)),
     )
     work = Path(args.keep or tempfile.mkdtemp(prefix="gerbang-bench-"))
     work.mkdir(parents=True, exist_ok=True)

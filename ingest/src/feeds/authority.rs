@@ -29,14 +29,15 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use datafusion::arrow::array::{
     ArrayRef, Date32Array, Int32Array, Int64Array, RecordBatch, StringArray,
     TimestampMillisecondArray,
 };
 
-use super::{ByPartition, FeedContext, FeedOutput, PartitionBatch, Reject, plausible_millis};
+use super::{
+    ByPartition, FeedContext, FeedOutput, PartitionBatch, Reject, locate, plausible_millis,
+};
 use crate::error::Result;
 use crate::reference::PortRegistry;
 use crate::schema::Table;
@@ -116,18 +117,10 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOut
             continue;
         }
         output.rows_in += 1;
-        let text = match std::str::from_utf8(line) {
+        let text = match super::utf8_line(line, line_number) {
             Ok(text) => text,
-            Err(e) => {
-                output.rejects.push(Reject {
-                    record_number: line_number,
-                    reason: format!(
-                        "encoding: the line is not valid UTF-8 (bad byte at column {}); the \
-                         export must be written in UTF-8",
-                        e.valid_up_to() + 1
-                    ),
-                    raw: String::from_utf8_lossy(line).into_owned(),
-                });
+            Err(reject) => {
+                output.rejects.push(reject);
                 continue;
             }
         };
@@ -325,19 +318,6 @@ fn utc_time(column: &str, text: &str) -> std::result::Result<DateTime<Utc>, Stri
     }
     plausible_millis(parsed.timestamp_millis())
         .ok_or_else(|| format!("range: {column} '{text}' is not a time between 2000 and 2100"))
-}
-
-/// The port's local date and hour of `at`, and the UTC start of that local hour.
-fn locate(at: DateTime<Utc>, zone: Tz) -> (NaiveDate, i32, i64) {
-    let local = at.with_timezone(&zone);
-    let into_hour = i64::from(local.minute()) * 60_000
-        + i64::from(local.second()) * 1_000
-        + at.timestamp_millis().rem_euclid(1_000);
-    (
-        local.date_naive(),
-        local.hour() as i32,
-        at.timestamp_millis() - into_hour,
-    )
 }
 
 fn to_batch(port: &str, local_date: NaiveDate, rows: &[Flight]) -> Result<RecordBatch> {

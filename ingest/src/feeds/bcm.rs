@@ -93,18 +93,10 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOut
             continue;
         }
         output.rows_in += 1;
-        let text = match std::str::from_utf8(line) {
+        let text = match super::utf8_line(line, line_number) {
             Ok(text) => text,
-            Err(e) => {
-                output.rejects.push(Reject {
-                    record_number: line_number,
-                    reason: format!(
-                        "encoding: the line is not valid UTF-8 (bad byte at column {}); the \
-                         export must be written in UTF-8",
-                        e.valid_up_to() + 1
-                    ),
-                    raw: String::from_utf8_lossy(line).into_owned(),
-                });
+            Err(reject) => {
+                output.rejects.push(reject);
                 continue;
             }
         };
@@ -472,5 +464,29 @@ mod tests {
             (2, 1, 1)
         );
         assert!(out.rejects[0].reason.starts_with("encoding:"));
+    }
+
+    #[test]
+    fn random_damage_never_panics_and_every_line_is_accounted_for() {
+        use rand::SeedableRng;
+        let key = key();
+        let other = GOOD
+            .replace("DPS-1", "DPS-2")
+            .replace("\"waktu_loket\":1760976600000", "\"waktu_loket\":null");
+        let text = format!("{GOOD}\n{other}\n");
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..3000 {
+            let mut bytes = text.as_bytes().to_vec();
+            crate::feeds::damage::mutate(
+                &mut rng,
+                &mut bytes,
+                b"{}[]\",:0123456789-nul \r\n\xff\xc3",
+            );
+            let registry = PortRegistry::embedded();
+            let context = FeedContext::whole_file(&registry, Some(&key), "x");
+            let out = convert(&bytes, &context).unwrap();
+            assert_eq!(out.rows_in, crate::feeds::damage::lines(&bytes));
+            assert_eq!(out.rows_in, out.rows_landed() + out.rejects.len() as u64);
+        }
     }
 }

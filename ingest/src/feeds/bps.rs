@@ -1136,4 +1136,26 @@ mod tests {
         let records: Vec<u64> = total.iter().map(|f| f.record_number).collect();
         assert_eq!(records, vec![279, 281], "{total:?}");
     }
+
+    #[test]
+    fn random_damage_to_the_workbook_never_panics_and_every_record_is_accounted_for() {
+        use rand::SeedableRng;
+        let mut rows = vec![header()];
+        rows.extend(year_block(2024));
+        let workbook = xlsx(&rows);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let registry = PortRegistry::embedded();
+        for _ in 0..500 {
+            let mut bytes = workbook.clone();
+            crate::feeds::damage::mutate(&mut rng, &mut bytes, b"<>/\"=0123456789 PK\x00\xff");
+            let context = FeedContext::whole_file(&registry, None, "arrivals.xlsx");
+            let (out, counts) = convert_counted(&bytes, &context);
+            assert_eq!(
+                counts.rows_in,
+                counts.rows_landed + counts.rows_rejected,
+                "{:?}",
+                out.rejects.first()
+            );
+        }
+    }
 }

@@ -624,4 +624,23 @@ mod tests {
         assert!(reasons[2].starts_with("range: Hour"));
         assert!(reasons[3].contains("unknown port 'XXX'"));
     }
+
+    #[test]
+    fn random_damage_never_panics_and_every_row_is_accounted_for() {
+        use rand::SeedableRng;
+        let rows = [
+            r#""JFK","Terminal 4","1/2/2018","0900 - 1000","10","22","14","40","12","40","100","50","20","5","0","0","0","3","178","4","10""#,
+            r#""JFK","Terminal 1","1/2/2018","1000 - 1100","8","15","11","30","9","30","80","20","0","0","0","0","0","0","100","2","6""#,
+        ];
+        let text = format!("{HEADER}\n{}\n{}\n", rows[0], rows[1]);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(8);
+        let registry = PortRegistry::embedded();
+        for _ in 0..3000 {
+            let mut bytes = text.as_bytes().to_vec();
+            crate::feeds::damage::mutate(&mut rng, &mut bytes, b"\",0123456789-/ \r\n\xff");
+            let context = FeedContext::whole_file(&registry, None, "JFK.csv");
+            let out = convert(&bytes, &context);
+            assert_eq!(out.rows_in, out.rows_landed() + out.rejects.len() as u64);
+        }
+    }
 }

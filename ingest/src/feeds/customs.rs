@@ -235,19 +235,11 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOut
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let text = match std::str::from_utf8(line) {
+        let text = match super::utf8_line(line, line_number) {
             Ok(text) => text,
-            Err(e) => {
+            Err(reject) => {
                 output.rows_in += 1;
-                output.rejects.push(Reject {
-                    record_number: line_number,
-                    reason: format!(
-                        "encoding: the line is not valid UTF-8 (bad byte at column {}); the \
-                         export must be written in UTF-8",
-                        e.valid_up_to() + 1
-                    ),
-                    raw: String::from_utf8_lossy(line).into_owned(),
-                });
+                output.rejects.push(reject);
                 continue;
             }
         };

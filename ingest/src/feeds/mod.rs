@@ -320,6 +320,34 @@ impl FeedOutput {
 /// Groups rows by (port, local date), the partitioning of the event and hourly tables.
 pub(crate) type ByPartition<R> = BTreeMap<(String, NaiveDate), Vec<R>>;
 
+/// A line of a text feed as UTF-8, or the reject that says it is not.
+pub(crate) fn utf8_line(line: &[u8], line_number: u64) -> std::result::Result<&str, Reject> {
+    std::str::from_utf8(line).map_err(|e| Reject {
+        record_number: line_number,
+        reason: format!(
+            "encoding: the line is not valid UTF-8 (bad byte at column {}); the export must be \
+             written in UTF-8",
+            e.valid_up_to() + 1
+        ),
+        raw: String::from_utf8_lossy(line).into_owned(),
+    })
+}
+
+/// The port's local date and hour of `at`, and the UTC start of that local hour (exact
+/// also in zones whose offset is not a whole number of hours).
+pub(crate) fn locate(at: DateTime<Utc>, zone: chrono_tz::Tz) -> (NaiveDate, i32, i64) {
+    use chrono::Timelike;
+    let local = at.with_timezone(&zone);
+    let into_hour = i64::from(local.minute()) * 60_000
+        + i64::from(local.second()) * 1_000
+        + at.timestamp_millis().rem_euclid(1_000);
+    (
+        local.date_naive(),
+        local.hour() as i32,
+        at.timestamp_millis() - into_hour,
+    )
+}
+
 /// Milliseconds since the epoch as a UTC time, if it is a plausible feed time.
 pub(crate) fn plausible_millis(ms: i64) -> Option<DateTime<Utc>> {
     // Feeds describe travel from 2000 to 2100; anything else is a broken clock or field.
@@ -329,5 +357,40 @@ pub(crate) fn plausible_millis(ms: i64) -> Option<DateTime<Utc>> {
         DateTime::from_timestamp_millis(ms)
     } else {
         None
+    }
+}
+
+/// Seeded random damage for the adapters' robustness tests: the kind of input a broken
+/// export, a bad transfer or a wrong encoding produces.
+#[cfg(test)]
+pub(crate) mod damage {
+    use rand::Rng;
+    use rand_chacha::ChaCha8Rng;
+
+    /// Applies one to three random edits to `bytes`: a cut, a flipped bit, an inserted byte
+    /// from `alphabet`, or a removed run of bytes.
+    pub(crate) fn mutate(rng: &mut ChaCha8Rng, bytes: &mut Vec<u8>, alphabet: &[u8]) {
+        for _ in 0..rng.random_range(1..=3) {
+            let at = rng.random_range(0..=bytes.len());
+            match rng.random_range(0..4) {
+                0 => bytes.truncate(at),
+                1 if at < bytes.len() => bytes[at] ^= 1 << rng.random_range(0..8),
+                2 if !alphabet.is_empty() => {
+                    bytes.insert(at, alphabet[rng.random_range(0..alphabet.len())]);
+                }
+                _ => {
+                    let end = (at + rng.random_range(1..20)).min(bytes.len());
+                    bytes.drain(at.min(end)..end);
+                }
+            }
+        }
+    }
+
+    /// Non-blank lines: the records of a line-based file.
+    pub(crate) fn lines(bytes: &[u8]) -> u64 {
+        bytes
+            .split(|b| *b == b'\n')
+            .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+            .count() as u64
     }
 }

@@ -43,7 +43,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use datafusion::arrow::array::{
     ArrayRef, Date32Array, Int32Array, RecordBatch, StringArray, TimestampMillisecondArray,
@@ -499,14 +499,11 @@ fn within_span(
 
 /// The port's local date and hour of `at`, and the UTC start of that local hour.
 fn locate(at: DateTime<Utc>, zone: Tz) -> Located {
-    let local = at.with_timezone(&zone);
-    let into_hour = i64::from(local.minute()) * 60_000
-        + i64::from(local.second()) * 1_000
-        + at.timestamp_millis().rem_euclid(1_000);
+    let (local_date, local_hour, hour_start) = super::locate(at, zone);
     Located {
-        local_date: local.date_naive(),
-        local_hour: local.hour() as i32,
-        hour_start: at.timestamp_millis() - into_hour,
+        local_date,
+        local_hour,
+        hour_start,
     }
 }
 
