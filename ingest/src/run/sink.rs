@@ -19,6 +19,11 @@ use crate::schema::Table;
 /// partition that receives more rows later in the run gets a further file.
 const OPEN_ROWS_LIMIT: usize = 512 * 1024;
 
+/// Partition files open at once before they are all closed. Each open Parquet writer holds
+/// encoders for every column, so a run over thousands of port-nights must not keep them
+/// all open; a nightly file rarely adds to a partition another file already wrote.
+const OPEN_FILES_LIMIT: usize = 64;
+
 /// Rejects or findings held before they are written as one batch.
 const PENDING_LIMIT: usize = 64 * 1024;
 
@@ -123,7 +128,8 @@ impl<'a> Landing<'a> {
     }
 
     /// Writes out what is held beyond the limits: pending rejects and findings as a batch,
-    /// and, when the open partition files hold too many rows, closes them all.
+    /// and, when the open partition files are too many or hold too many rows, closes them
+    /// all.
     pub(super) async fn bound_memory(&mut self) -> Result<()> {
         if self.rejects.len() >= PENDING_LIMIT {
             self.write_rejects().await?;
@@ -131,7 +137,7 @@ impl<'a> Landing<'a> {
         if self.findings.len() >= PENDING_LIMIT {
             self.write_findings().await?;
         }
-        if self.open_rows >= OPEN_ROWS_LIMIT {
+        if self.open_rows >= OPEN_ROWS_LIMIT || self.open.len() >= OPEN_FILES_LIMIT {
             self.close_open().await?;
         }
         Ok(())
