@@ -29,18 +29,20 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{NaiveDate, TimeDelta};
 use datafusion::arrow::array::{
     ArrayRef, Date32Array, Int32Array, Int64Array, RecordBatch, StringArray,
     TimestampMillisecondArray,
 };
 
-use super::{
-    ByPartition, FeedContext, FeedOutput, PartitionBatch, Reject, locate, plausible_millis,
-};
+use super::{ByPartition, FeedContext, FeedOutput, PartitionBatch, Reject, locate, utc_time};
 use crate::error::Result;
 use crate::reference::PortRegistry;
 use crate::schema::Table;
+
+/// How this feed's times are named in messages, and what one looks like.
+const FEED: &str = "the authority feed";
+const EXAMPLE: &str = "2026-10-20T00:35:00Z";
 
 /// The columns the adapter reads, as the header names them.
 const COLUMNS: [&str; 9] = [
@@ -248,10 +250,15 @@ fn flight(
     let terminal = required("terminal")?;
     let carrier = required("flight_no")?;
     let origin = required("origin")?;
-    let scheduled = utc_time("sched_on_block_utc", &required("sched_on_block_utc")?)?;
+    let scheduled = utc_time(
+        "sched_on_block_utc",
+        &required("sched_on_block_utc")?,
+        FEED,
+        EXAMPLE,
+    )?;
     let actual = match value("actual_on_block_utc") {
         "" => None,
-        text => Some(utc_time("actual_on_block_utc", text)?),
+        text => Some(utc_time("actual_on_block_utc", text, FEED, EXAMPLE)?),
     };
     let intl_pax = count("intl_pax", value("intl_pax"), MAX_PAX)?;
     let counters_staffed = count("counters_staffed", value("counters_staffed"), MAX_COUNTERS)?;
@@ -292,32 +299,6 @@ fn count(column: &str, text: &str, max: i64) -> std::result::Result<i64, String>
         return Err(format!("range: {column} = {n} is outside 0 to {max}"));
     }
     Ok(n)
-}
-
-/// A UTC time such as `2026-10-20T00:35:00Z`, as a plausible instant.
-fn utc_time(column: &str, text: &str) -> std::result::Result<DateTime<Utc>, String> {
-    let parsed = DateTime::parse_from_rfc3339(text).map_err(|_| {
-        let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-            .iter()
-            .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok());
-        if naive {
-            format!(
-                "type: {column} '{text}' has no UTC offset; the authority feed is UTC, with \
-                 times such as 2026-10-20T00:35:00Z"
-            )
-        } else {
-            format!("type: {column} '{text}' is not a UTC time such as 2026-10-20T00:35:00Z")
-        }
-    })?;
-    if parsed.offset().local_minus_utc() != 0 {
-        return Err(format!(
-            "type: {column} '{text}' has offset {}, but the authority feed is UTC: times end \
-             in Z",
-            parsed.offset()
-        ));
-    }
-    plausible_millis(parsed.timestamp_millis())
-        .ok_or_else(|| format!("range: {column} '{text}' is not a time between 2000 and 2100"))
 }
 
 fn to_batch(port: &str, local_date: NaiveDate, rows: &[Flight]) -> Result<RecordBatch> {
@@ -437,7 +418,8 @@ mod tests {
     }
 
     fn utc(d: u32, h: u32, mi: u32, s: u32) -> i64 {
-        Utc.with_ymd_and_hms(2026, 10, d, h, mi, s)
+        chrono::Utc
+            .with_ymd_and_hms(2026, 10, d, h, mi, s)
             .unwrap()
             .timestamp_millis()
     }

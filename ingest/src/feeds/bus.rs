@@ -24,18 +24,22 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{NaiveDate, TimeDelta};
 use datafusion::arrow::array::{
     ArrayRef, Date32Array, Int32Array, RecordBatch, StringArray, TimestampMillisecondArray,
 };
 use serde::Deserialize;
 
 use super::{
-    ByPartition, FeedContext, FeedOutput, Finding, PartitionBatch, Reject, locate, plausible_millis,
+    ByPartition, FeedContext, FeedOutput, Finding, PartitionBatch, Reject, locate, utc_time,
 };
 use crate::error::Result;
 use crate::reference::PortRegistry;
 use crate::schema::Table;
+
+/// How this feed's times are named in messages, and what one looks like.
+const FEED: &str = "the bus log";
+const EXAMPLE: &str = "2026-10-19T23:55:02.120Z";
 
 /// Received this much before produced is still clock skew between the two systems.
 const MAX_SKEW_MINUTES: i64 = 5;
@@ -183,11 +187,11 @@ fn exchange(
             ("manual", "manual"),
         ],
     )?;
-    let produced = utc_time("produced_at", &record.produced_at)?;
+    let produced = utc_time("produced_at", &record.produced_at, FEED, EXAMPLE)?;
     let received = record
         .received_at
         .as_deref()
-        .map(|text| utc_time("received_at", text))
+        .map(|text| utc_time("received_at", text, FEED, EXAMPLE))
         .transpose()?;
     let mut skew = None;
     match received {
@@ -272,34 +276,6 @@ fn one_of(
                 allowed.join(", ")
             )
         })
-}
-
-/// An RFC 3339 UTC time such as `2026-10-19T23:55:02.120Z`, as a plausible instant.
-fn utc_time(field: &str, text: &str) -> std::result::Result<DateTime<Utc>, String> {
-    let parsed = DateTime::parse_from_rfc3339(text).map_err(|_| {
-        let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-            .iter()
-            .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok());
-        if naive {
-            format!(
-                "type: {field} '{text}' has no UTC offset; the bus log is UTC, with times such \
-                 as 2026-10-19T23:55:02.120Z"
-            )
-        } else {
-            format!(
-                "type: {field} '{text}' is not an RFC 3339 UTC time such as \
-                 2026-10-19T23:55:02.120Z"
-            )
-        }
-    })?;
-    if parsed.offset().local_minus_utc() != 0 {
-        return Err(format!(
-            "type: {field} '{text}' has offset {}, but the bus log is UTC: times end in Z",
-            parsed.offset()
-        ));
-    }
-    plausible_millis(parsed.timestamp_millis())
-        .ok_or_else(|| format!("range: {field} '{text}' is not a time between 2000 and 2100"))
 }
 
 fn to_batch(port: &str, local_date: NaiveDate, rows: &[Exchange]) -> Result<RecordBatch> {
@@ -444,7 +420,8 @@ mod tests {
     }
 
     fn utc(d: u32, h: u32, mi: u32, s: u32, ms: i64) -> i64 {
-        Utc.with_ymd_and_hms(2026, 10, d, h, mi, s)
+        chrono::Utc
+            .with_ymd_and_hms(2026, 10, d, h, mi, s)
             .unwrap()
             .timestamp_millis()
             + ms

@@ -348,6 +348,38 @@ pub(crate) fn locate(at: DateTime<Utc>, zone: chrono_tz::Tz) -> (NaiveDate, i32,
     )
 }
 
+/// An RFC 3339 time in UTC (`Z` or `+00:00`) such as `example`, as a plausible instant.
+/// `feed` names the feed in messages ("the bus log"): a time without an offset, or with
+/// another one, is refused with the reason that the feed is UTC.
+pub(crate) fn utc_time(
+    field: &str,
+    text: &str,
+    feed: &str,
+    example: &str,
+) -> std::result::Result<DateTime<Utc>, String> {
+    let parsed = DateTime::parse_from_rfc3339(text).map_err(|_| {
+        let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+            .iter()
+            .any(|format| chrono::NaiveDateTime::parse_from_str(text, format).is_ok());
+        if naive {
+            format!(
+                "type: {field} '{text}' has no UTC offset; {feed} is UTC, with times such as \
+                 {example}"
+            )
+        } else {
+            format!("type: {field} '{text}' is not a UTC time such as {example}")
+        }
+    })?;
+    if parsed.offset().local_minus_utc() != 0 {
+        return Err(format!(
+            "type: {field} '{text}' has offset {}, but {feed} is UTC: times end in Z",
+            parsed.offset()
+        ));
+    }
+    plausible_millis(parsed.timestamp_millis())
+        .ok_or_else(|| format!("range: {field} '{text}' is not a time between 2000 and 2100"))
+}
+
 /// Milliseconds since the epoch as a UTC time, if it is a plausible feed time.
 pub(crate) fn plausible_millis(ms: i64) -> Option<DateTime<Utc>> {
     // Feeds describe travel from 2000 to 2100; anything else is a broken clock or field.
