@@ -6,6 +6,7 @@
 
 mod cli;
 mod crash;
+mod crosscheck;
 mod faults;
 mod s3;
 mod serve;
