@@ -13,6 +13,7 @@ use gerbang_ingest::generate::{DEFAULT_FAULT_RATE, FAULTS_FILE, FEEDS, GenerateO
 use gerbang_ingest::lake::Lake;
 use gerbang_ingest::run::{FileOutcome, IngestOptions, Progress, RunReport, ingest};
 use gerbang_query::Warehouse;
+use gerbang_query::rollup::{self, AfterIngest, RollupProgress};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod output;
@@ -105,6 +106,17 @@ enum Command {
         /// Time zone of --ingest-at, an IANA name [default: Asia/Jakarta].
         #[arg(long, value_name = "ZONE", requires = "inbox")]
         ingest_zone: Option<String>,
+    },
+    /// Recompute the rollups (hourly traveller counts and wait-time histograms per port and
+    /// local date, kept in the lake under _rollups/) that are missing, older than their raw
+    /// data, or unreadable, and delete superseded ones. Every ingest run already refreshes
+    /// the partitions it touched; this repairs the rest.
+    Rollup {
+        #[arg(long, env = "GERBANG_LAKE")]
+        lake: String,
+        /// Recompute every partition, not only the stale ones.
+        #[arg(long)]
+        all: bool,
     },
     /// Generate 35 nights for every port, ingest them with the real CBP and BPS files, and serve.
     Demo {
@@ -204,6 +216,7 @@ async fn run(cli: Cli) -> Result<()> {
             options.archive = !keep;
             let report = run_ingest(&inbox, &lake, &options).await?;
             print_report(&report, true);
+            refresh_rollups(&lake, report.version).await;
             if report.unrecognised() > 0 {
                 return Err(anyhow::Error::new(Unrecognised(report.unrecognised())));
             }
@@ -255,6 +268,10 @@ async fn run(cli: Cli) -> Result<()> {
                 ));
             }
             serve(warehouse, addr).await?;
+        }
+        Command::Rollup { lake, all } => {
+            let lake = Lake::open(&lake)?;
+            run_rollup_check(&lake, all).await?;
         }
         Command::Demo {
             dir,
@@ -351,6 +368,58 @@ async fn run_ingest(inbox: &str, lake: &Lake, options: &IngestOptions) -> Result
     .await?;
     bar.finish_and_clear();
     Ok(report)
+}
+
+/// After an ingest run: recomputes the rollups of the partitions it touched and of any
+/// left stale before (a crash after an earlier commit). A failure here does not fail the
+/// run: its data is committed, and KPIs read the raw data of stale partitions until the
+/// next run or `gerbang rollup` writes their rollups.
+async fn refresh_rollups(lake: &Lake, version: Option<u64>) {
+    let bar = bar(0, "rollups");
+    let result = rollup::refresh_after_ingest(lake, version, &mut |event| {
+        rollup_progress(&bar, event);
+    })
+    .await;
+    bar.finish_and_clear();
+    match result {
+        Ok(AfterIngest { touched, healed }) => println!(
+            "rollups: refreshed {} partitions ({touched} touched by this run, {healed} found out of date)",
+            touched + healed
+        ),
+        Err(e) => eprintln!(
+            "warning: the run is committed but its rollups could not be refreshed ({e}); \
+             KPIs read the raw data of those partitions until the next ingest or `gerbang rollup`"
+        ),
+    }
+}
+
+async fn run_rollup_check(lake: &Lake, all: bool) -> Result<()> {
+    let started = Instant::now();
+    let bar = bar(0, "rollups");
+    let summary = rollup::check(lake, all, &mut |event| rollup_progress(&bar, event)).await?;
+    bar.finish_and_clear();
+    println!(
+        "rollups of {}: {} partitions, {} out of date, {} unreadable; refreshed {} in {:.1}s, \
+         removed {} superseded objects",
+        lake.location(),
+        summary.partitions,
+        summary.stale,
+        summary.unreadable,
+        summary.refreshed,
+        started.elapsed().as_secs_f64(),
+        summary.removed
+    );
+    Ok(())
+}
+
+fn rollup_progress(bar: &ProgressBar, event: RollupProgress<'_>) {
+    match event {
+        RollupProgress::Planned { partitions } => bar.set_length(partitions as u64),
+        RollupProgress::Refreshed { partition } => {
+            bar.inc(1);
+            bar.set_message(format!("rollups {partition}"));
+        }
+    }
 }
 
 fn bar(length: u64, message: &'static str) -> ProgressBar {
@@ -496,6 +565,7 @@ async fn prepare_demo(dir: &Path, days: u32, scale: f64, config: &Config) -> Res
     let inbox_text = inbox.to_string_lossy();
     let report = run_ingest(&inbox_text, &lake, &options).await?;
     print_report(&report, false);
+    refresh_rollups(&lake, report.version).await;
     println!("[3/3] opening the warehouse");
     let warehouse = Warehouse::open(&lake_dir.to_string_lossy()).await?;
     println!("demo ready in {:.1}s", started.elapsed().as_secs_f64());

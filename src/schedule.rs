@@ -109,6 +109,23 @@ pub async fn run_nightly(
                     },
                     report.unrecognised()
                 );
+                match gerbang_query::rollup::refresh_after_ingest(
+                    &lake,
+                    report.version,
+                    &mut no_rollup_progress,
+                )
+                .await
+                {
+                    Ok(done) => eprintln!(
+                        "nightly ingest: refreshed {} rollup partitions ({} touched by this run, {} found out of date)",
+                        done.touched + done.healed,
+                        done.touched,
+                        done.healed
+                    ),
+                    Err(e) => eprintln!(
+                        "nightly ingest: the run committed but its rollups could not be refreshed; KPIs read the raw data of those partitions until the next run: {e}"
+                    ),
+                }
                 match warehouse.refresh().await {
                     Ok(version) => {
                         eprintln!("nightly ingest: the dashboard now serves lake version {version}")
@@ -127,6 +144,8 @@ pub async fn run_nightly(
 
 /// The nightly job logs a summary, not progress.
 fn no_progress(_: Progress<'_>) {}
+
+fn no_rollup_progress(_: gerbang_query::rollup::RollupProgress<'_>) {}
 
 #[cfg(test)]
 mod tests {

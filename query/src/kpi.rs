@@ -60,6 +60,26 @@ const SQL_FILES: &[(&str, &str)] = &[
         include_str!("../../sql/61_kpi_i247_notice_hits_daily.sql"),
     ),
     (
+        "62_kpi_customs_seizures_daily.sql",
+        include_str!("../../sql/62_kpi_customs_seizures_daily.sql"),
+    ),
+    (
+        "63_kpi_quarantine_daily.sql",
+        include_str!("../../sql/63_kpi_quarantine_daily.sql"),
+    ),
+    (
+        "64_kpi_incidents_daily.sql",
+        include_str!("../../sql/64_kpi_incidents_daily.sql"),
+    ),
+    (
+        "65_kpi_enforcement_counts_daily.sql",
+        include_str!("../../sql/65_kpi_enforcement_counts_daily.sql"),
+    ),
+    (
+        "66_kpi_enforcement_public_daily.sql",
+        include_str!("../../sql/66_kpi_enforcement_public_daily.sql"),
+    ),
+    (
         "70_kpi_national_arrivals.sql",
         include_str!("../../sql/70_kpi_national_arrivals.sql"),
     ),
@@ -70,6 +90,62 @@ const SQL_FILES: &[(&str, &str)] = &[
     (
         "81_kpi_feed_rejects.sql",
         include_str!("../../sql/81_kpi_feed_rejects.sql"),
+    ),
+    (
+        "89_flight_stage_times.sql",
+        include_str!("../../sql/89_flight_stage_times.sql"),
+    ),
+    (
+        "90_kpi_stage_attribution.sql",
+        include_str!("../../sql/90_kpi_stage_attribution.sql"),
+    ),
+    (
+        "91_kpi_exchange_latency_daily.sql",
+        include_str!("../../sql/91_kpi_exchange_latency_daily.sql"),
+    ),
+    (
+        "92_kpi_joint_operation_impact.sql",
+        include_str!("../../sql/92_kpi_joint_operation_impact.sql"),
+    ),
+    (
+        "93_kpi_service_level_by_agency_daily.sql",
+        include_str!("../../sql/93_kpi_service_level_by_agency_daily.sql"),
+    ),
+    (
+        "94_kpi_stage_attribution_daily.sql",
+        include_str!("../../sql/94_kpi_stage_attribution_daily.sql"),
+    ),
+    (
+        "95_kpi_weekly_headlines.sql",
+        include_str!("../../sql/95_kpi_weekly_headlines.sql"),
+    ),
+    (
+        "96_rollup_computed_crossings_hourly.sql",
+        include_str!("../../sql/96_rollup_computed_crossings_hourly.sql"),
+    ),
+    (
+        "96_rollup_computed_wait_histogram.sql",
+        include_str!("../../sql/96_rollup_computed_wait_histogram.sql"),
+    ),
+    (
+        "96_rollup_crossings_hourly.sql",
+        include_str!("../../sql/96_rollup_crossings_hourly.sql"),
+    ),
+    (
+        "96_rollup_wait_histogram.sql",
+        include_str!("../../sql/96_rollup_wait_histogram.sql"),
+    ),
+    (
+        "96_rollup_wait_hours.sql",
+        include_str!("../../sql/96_rollup_wait_hours.sql"),
+    ),
+    (
+        "97_kpi_clearance_daily_from_rollup.sql",
+        include_str!("../../sql/97_kpi_clearance_daily_from_rollup.sql"),
+    ),
+    (
+        "97_kpi_clearance_weekly_from_rollup.sql",
+        include_str!("../../sql/97_kpi_clearance_weekly_from_rollup.sql"),
     ),
 ];
 

@@ -7,6 +7,9 @@
 //!   interpolation between the two nearest values at rank `p × (n − 1)`, NULLs ignored.
 //!   DataFusion's own `percentile_cont` rounds the interpolation weight down to a
 //!   millionth, so its p95 of 500 and 5000 ms came out 4549.9955 instead of 4550.
+//! - `suppress_small(count)` is an enforcement count as shown to someone without detail
+//!   rights on its dataset: `'<5'` for 1 to 4 (a handful of refusals or seizures at one port
+//!   on one day can point at a person), the number as text otherwise, NULL for NULL.
 
 use std::sync::Arc;
 
@@ -18,7 +21,7 @@ use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, Float64Array, RecordBatch, StringBuilder,
 };
 use datafusion::arrow::datatypes::{
-    DataType, Field, Float64Type, Schema, TimeUnit, TimestampMillisecondType,
+    DataType, Field, Float64Type, Int64Type, Schema, TimeUnit, TimestampMillisecondType,
 };
 use datafusion::common::{Result, ScalarValue, exec_err, plan_err};
 use datafusion::logical_expr::function::AccumulatorArgs;
@@ -61,6 +64,46 @@ pub fn port_local_time() -> ScalarUDF {
             Ok(ColumnarValue::Array(Arc::new(out.finish())))
         }),
     )
+}
+
+/// `suppress_small(count BIGINT) -> text`: see [`small_count_shown`].
+///
+/// # Example
+/// ```sql
+/// SELECT suppress_small(3), suppress_small(5), suppress_small(0)  -- '<5', '5', '0'
+/// ```
+pub fn suppress_small() -> ScalarUDF {
+    create_udf(
+        "suppress_small",
+        vec![DataType::Int64],
+        DataType::Utf8,
+        Volatility::Immutable,
+        Arc::new(|args: &[ColumnarValue]| {
+            let arrays = ColumnarValue::values_to_arrays(args)?;
+            let [counts] = arrays.as_slice() else {
+                return exec_err!("suppress_small takes one count");
+            };
+            let counts = counts.as_primitive::<Int64Type>();
+            let mut out = StringBuilder::with_capacity(counts.len(), counts.len() * 4);
+            for count in counts.iter() {
+                out.append_option(count.map(small_count_shown));
+            }
+            Ok(ColumnarValue::Array(Arc::new(out.finish())))
+        }),
+    )
+}
+
+/// Counts below this, except zero, are shown as `'<5'` without detail rights.
+pub const SMALL_COUNT_LIMIT: i64 = 5;
+
+/// An enforcement count as someone without detail rights sees it: `"<5"` for 1 to 4, the
+/// number otherwise (zero is shown: that nothing happened reveals nobody).
+pub fn small_count_shown(count: i64) -> String {
+    if (1..SMALL_COUNT_LIMIT).contains(&count) {
+        format!("<{SMALL_COUNT_LIMIT}")
+    } else {
+        count.to_string()
+    }
 }
 
 /// `percentile_linear(value DOUBLE, p DOUBLE literal) -> DOUBLE`.
@@ -165,7 +208,48 @@ pub fn linear_percentile(values: &mut [f64], p: f64) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::linear_percentile;
+    use super::{linear_percentile, small_count_shown, suppress_small};
+    use datafusion::arrow::array::AsArray;
+    use datafusion::arrow::compute::cast;
+    use datafusion::arrow::datatypes::DataType;
+    use datafusion::prelude::SessionContext;
+
+    #[test]
+    fn small_enforcement_counts_are_shown_as_under_five() {
+        let shown: Vec<String> = [0, 1, 4, 5, 6, 1234].map(small_count_shown).into();
+        assert_eq!(shown, ["0", "<5", "<5", "5", "6", "1234"]);
+    }
+
+    #[tokio::test]
+    async fn suppress_small_in_sql_keeps_nulls_and_takes_any_integer() {
+        let ctx = SessionContext::new();
+        ctx.register_udf(suppress_small());
+        let batches = ctx
+            .sql(
+                "SELECT suppress_small(n) AS shown FROM (VALUES \
+                 (CAST(0 AS INT)), (3), (NULL), (4), (5)) AS t(n)",
+            )
+            .await
+            .unwrap()
+            .collect()
+            .await
+            .unwrap();
+        let shown: Vec<Option<String>> = batches
+            .iter()
+            .flat_map(|b| {
+                let column = cast(b.column(0), &DataType::Utf8).unwrap();
+                column
+                    .as_string::<i32>()
+                    .iter()
+                    .map(|v| v.map(str::to_string))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [Some("0"), Some("<5"), None, Some("<5"), Some("5")].map(|v| v.map(str::to_string))
+        );
+    }
 
     #[test]
     fn interpolates_between_the_nearest_values() {

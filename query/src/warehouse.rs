@@ -19,6 +19,7 @@ use gerbang_ingest::schema::Table;
 use crate::error::Result;
 use crate::kpi::{self, ViewDefinition};
 use crate::lake_table::LakeTable;
+use crate::rollup;
 use crate::targets::MouTargets;
 use crate::udf;
 
@@ -72,6 +73,7 @@ impl Warehouse {
             let provider = LakeTable::new(&lake, table, snapshot.files(table.name()))?;
             ctx.register_table(table.name(), Arc::new(provider))?;
         }
+        rollup::register(&ctx, &lake, &snapshot).await?;
         register_batch(&ctx, "ingest_runs", ingest_runs_batch(&snapshot)?)?;
         let mut warehouse = Warehouse {
             ctx,
@@ -109,6 +111,7 @@ impl Warehouse {
                 Arc::new(MemTable::try_new(schema, vec![batches])?),
             )?;
         }
+        rollup::register_without_lake(&ctx).await?;
         if !ctx.table_exist("ingest_runs")? {
             let empty_runs = ingest_runs_batch(&Snapshot::default())?;
             register_batch(&ctx, "ingest_runs", empty_runs)?;
@@ -129,11 +132,18 @@ impl Warehouse {
     async fn register_reference_and_views(&mut self) -> Result<()> {
         self.ctx.register_udf(udf::port_local_time());
         self.ctx.register_udaf(udf::percentile_linear());
+        self.ctx.register_udaf(rollup::percentile_from_histogram());
+        self.ctx.register_udf(udf::suppress_small());
         register_batch(&self.ctx, "ports", ports_batch(&self.registry)?)?;
         register_batch(
             &self.ctx,
             "mou_targets",
             self.targets.to_batch(&self.registry)?,
+        )?;
+        register_batch(
+            &self.ctx,
+            "mou_exchange_targets",
+            self.targets.exchange_batch()?,
         )?;
         self.views = kpi::library()?;
         self.create_views(&self.views).await
@@ -186,6 +196,7 @@ impl Warehouse {
             self.ctx.deregister_table(table.name())?;
             self.ctx.register_table(table.name(), Arc::new(provider))?;
         }
+        rollup::register(&self.ctx, lake, &snapshot).await?;
         self.ctx.deregister_table("ingest_runs")?;
         register_batch(&self.ctx, "ingest_runs", ingest_runs_batch(&snapshot)?)?;
         // A view holds the plan it was made with, tables included: make them again.

@@ -8,6 +8,7 @@ mod cli;
 mod crash;
 mod crosscheck;
 mod faults;
+mod rollup;
 mod s3;
 mod serve;
 
