@@ -2,16 +2,17 @@
 //! request.
 //!
 //! A [`Warehouse`](gerbang_query::Warehouse) is one immutable snapshot of the lake, so a
-//! page is fully decided by the lake version, which page it is and the language it is in:
-//! that triple is the key of the cache and, hashed, the page's `ETag`. Because the tag can
-//! be computed without drawing the page, a browser revalidating a page it already holds is
-//! answered `304 Not Modified` even by a server that has just started.
+//! page is fully decided by the lake version, which page it is, its filters and the
+//! language it is in: that is the key of the cache and, hashed, the page's `ETag`. Because
+//! the tag can be computed without drawing the page, a browser revalidating a page it
+//! already holds is answered `304 Not Modified` even by a server that has just started.
 //!
 //! The cache is a small map bounded to a fixed number of pages that forgets the oldest page
-//! first. The pages it can hold are few anyway (the overview, one page per registered port
-//! and the not-found page, in two languages), because keys are made only from registered
-//! port codes, never from the address a visitor typed. The lock is held only to read or
-//! write the map, never while a page is drawn.
+//! first. Keys are made only from registered port codes and from filters that were checked
+//! and written in canonical form, never from the address a visitor typed, so the same view
+//! always finds the same entry; filters can still make many different pages, and the bound
+//! keeps them from growing the map. The lock is held only to read or write the map, never
+//! while a page is drawn.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,37 +29,50 @@ pub enum PageRoute {
     Overview,
     /// The page of a registered port, by its registered (upper-case) code.
     Port(String),
+    Agencies,
+    Health,
+    Benchmarks,
+    Glossary,
     /// The not-found page: the same whatever address was not found.
     NotFound,
 }
 
-/// Everything that decides what a page shows. The dashboard reads no query parameter but
-/// `lang`, and that one is folded into the language the visitor gets, so parameters such
-/// as `?utm_source=` share the entry of the page without them.
+/// Everything that decides what a page shows. `lang` is folded into the language the
+/// visitor gets and the filters into their canonical form, so parameters such as
+/// `?utm_source=` share the entry of the page without them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageKey {
     pub data_version: u64,
     pub route: PageRoute,
+    /// The page's filters in canonical form ([`crate::filters::Filters::canonical`]).
+    pub filters: String,
     pub lang: Lang,
 }
 
 impl PageKey {
     /// The strong entity tag of the page: `"v<data version>-<hash of the key>"`.
     ///
-    /// The hash also covers the dashboard's version, so that a new release over the same
-    /// lake does not tell browsers that their copy drawn by the old release is current.
+    /// The hash also covers the dashboard's version and stylesheet, so that a new release
+    /// over the same lake does not tell browsers that their copy drawn by the old release
+    /// (linking the old stylesheet) is current.
     /// It is FNV-1a rather than the standard library's hasher, whose output may change
     /// between Rust releases: a tag must mean the same page across restarts.
     pub fn etag(&self) -> String {
         let route = match &self.route {
             PageRoute::Overview => "/".to_string(),
             PageRoute::Port(code) => format!("/port/{code}"),
+            PageRoute::Agencies => "/agencies".to_string(),
+            PageRoute::Health => "/health".to_string(),
+            PageRoute::Benchmarks => "/benchmarks".to_string(),
+            PageRoute::Glossary => "/glossary".to_string(),
             PageRoute::NotFound => "404".to_string(),
         };
         let identity = format!(
-            "{}|{}|{route}|{}",
+            "{}|{}|{}|{route}?{}|{}",
             env!("CARGO_PKG_VERSION"),
+            crate::layout::stylesheet_href(),
             self.data_version,
+            self.filters,
             self.lang.code()
         );
         format!(
@@ -70,7 +84,7 @@ impl PageKey {
 }
 
 /// 64-bit FNV-1a.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     bytes.iter().fold(OFFSET_BASIS, |hash, byte| {
@@ -110,7 +124,8 @@ struct Entries {
 }
 
 impl PageCache {
-    /// How many pages the dashboard keeps: far more than it has (about 2 × (ports + 2)).
+    /// How many pages the dashboard keeps: every page without filters (about
+    /// 2 × (ports + 6)) several times over, and the filtered views people look at.
     pub const DEFAULT_CAPACITY: usize = 256;
 
     /// An empty cache that keeps at most `capacity` pages (at least one).
@@ -185,6 +200,7 @@ mod tests {
         PageKey {
             data_version: 7,
             route,
+            filters: String::new(),
             lang,
         }
     }
@@ -222,6 +238,11 @@ mod tests {
         assert_eq!(tag, key(PageRoute::Overview, Lang::En).etag());
         assert_ne!(tag, key(PageRoute::Overview, Lang::Id).etag());
         assert_ne!(tag, key(PageRoute::NotFound, Lang::En).etag());
+        let filtered = PageKey {
+            filters: "lane=autogate".into(),
+            ..overview_en.clone()
+        };
+        assert_ne!(tag, filtered.etag(), "filters make another page");
         let newer = PageKey {
             data_version: 8,
             ..overview_en

@@ -1,10 +1,11 @@
-//! Line charts of hourly figures over a period, drawn on the server with plotters into an
-//! SVG string that the page embeds inline.
+//! Charts drawn on the server with plotters into an SVG string that the page embeds inline:
+//! line charts of hourly figures over a period, and stacked bars of shares.
 //!
-//! Each chart carries its own text alternative (`role="img"`, an `aria-label` and a
-//! `<title>`), and each line is labelled at its end with its short name, so colour is never
-//! the only way to tell lines apart. The legend with full names is HTML under the chart (see
-//! `pages`), where it can be read, translated and zoomed like any text.
+//! Each chart carries its own text alternative (`role="img"`, an `aria-labelledby` and a
+//! `<title>`). Each line is labelled at its end with its short name and each bar segment
+//! wide enough with its percentage, so colour is never the only way to tell them apart.
+//! The legend with full names is HTML under the chart, where it can be read, translated and
+//! zoomed like any text, and the pages give the exact numbers in a table as well.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -106,10 +107,11 @@ fn draw(chart: &LineChart, svg: &mut String) -> std::result::Result<(), String> 
         .y_label_area_size(64)
         .build_cartesian_2d(x_range, 0.0..y_max)
         .map_err(|e| fail(&e))?;
+    let every = label_step(chart, end);
     let day_label = |x: &i32| {
         usize::try_from(x / 24)
             .ok()
-            .filter(|_| x % 24 == 0)
+            .filter(|day| x % 24 == 0 && day % every == 0)
             .and_then(|day| chart.day_labels.get(day).cloned())
             .unwrap_or_default()
     };
@@ -176,6 +178,147 @@ fn draw(chart: &LineChart, svg: &mut String) -> std::result::Result<(), String> 
     Ok(())
 }
 
+/// Colours for the ordered segments of a stacked bar, from short waits to long ones: a
+/// sequential scale (viridis) whose steps differ in lightness, not only in hue.
+pub const SEQUENTIAL: [RGBColor; 7] = [
+    RGBColor(253, 231, 37),
+    RGBColor(144, 215, 67),
+    RGBColor(53, 183, 121),
+    RGBColor(33, 145, 140),
+    RGBColor(49, 104, 142),
+    RGBColor(68, 57, 131),
+    RGBColor(68, 1, 84),
+];
+
+/// The colour of stacked-bar segment `index`, as CSS.
+pub fn css_sequential(index: usize) -> String {
+    let RGBColor(r, g, b) = SEQUENTIAL[index.min(SEQUENTIAL.len() - 1)];
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Horizontal bars of shares that add up to one, one bar per row.
+#[derive(Debug, Clone)]
+pub struct StackedBars {
+    /// Unique within the page: names the SVG `<title>`.
+    pub id: String,
+    /// Each row's label and its shares, in segment order (each row adds up to one).
+    pub rows: Vec<(String, Vec<f64>)>,
+    pub x_description: String,
+    pub summary: String,
+    pub lang: Lang,
+}
+
+/// Height of one bar and the gap after it, in SVG pixels.
+const BAR_ROW: u32 = 44;
+/// The width of a stacked-bar chart.
+const BARS_WIDTH: u32 = 1000;
+/// The height of a row on the y axis of stacked bars, the half of it, and the space above
+/// and below a bar.
+const ROW_UNITS: usize = 100;
+const HALF_ROW: i32 = 50;
+const BAR_MARGIN: i32 = 12;
+/// A segment narrower than this share gets no percentage written in it.
+const LABELLED_SHARE: f64 = 0.07;
+
+/// Draws stacked bars as an SVG document with its text alternative.
+pub fn stacked_bars_svg(chart: &StackedBars) -> Result<String> {
+    let mut svg = String::new();
+    draw_bars(chart, &mut svg).map_err(DashboardError::Chart)?;
+    Ok(with_text_alternative(&svg, &chart.id, &chart.summary))
+}
+
+fn draw_bars(chart: &StackedBars, svg: &mut String) -> std::result::Result<(), String> {
+    let fail = |e: &dyn std::fmt::Display| e.to_string();
+    let rows = chart.rows.len().max(1);
+    let height = u32::try_from(rows).unwrap_or(1) * BAR_ROW + 90;
+    let root = SVGBackend::with_string(svg, (BARS_WIDTH, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Each row is ROW_UNITS high on the y axis, the first row at the top.
+    let top_of = |row: usize| i32::try_from((rows - row) * ROW_UNITS).unwrap_or(i32::MAX);
+    let centres: Vec<i32> = (0..rows).map(|row| top_of(row) - HALF_ROW).collect();
+    let y_range = (0..top_of(0)).with_key_points(centres);
+    let mut plot = ChartBuilder::on(&root)
+        .margin(12)
+        .margin_right(36)
+        .x_label_area_size(56)
+        .y_label_area_size(230)
+        .build_cartesian_2d(0.0..100.0, y_range)
+        .map_err(|e| fail(&e))?;
+    let row_label = |y: &i32| {
+        usize::try_from(*y)
+            .ok()
+            .and_then(|y| rows.checked_sub(y / ROW_UNITS + 1))
+            .and_then(|row| chart.rows.get(row))
+            .map(|(label, _)| label.clone())
+            .unwrap_or_default()
+    };
+    let x_label = |x: &f64| format!("{}%", chart.lang.number(*x, 0));
+    plot.configure_mesh()
+        .disable_y_mesh()
+        .x_desc(chart.x_description.as_str())
+        .x_labels(6)
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&row_label)
+        .label_style(("sans-serif", FONT_SIZE).into_font().color(&BLACK))
+        .axis_desc_style(("sans-serif", FONT_SIZE + 1.0).into_font().color(&BLACK))
+        .bold_line_style(RGBColor(200, 200, 200).stroke_width(1))
+        .light_line_style(RGBColor(235, 235, 235).stroke_width(1))
+        .axis_style(RGBColor(90, 90, 90).stroke_width(1))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    for (row, (_, shares)) in chart.rows.iter().enumerate() {
+        let top = top_of(row) - BAR_MARGIN;
+        let bottom = top_of(row) - 2 * HALF_ROW + BAR_MARGIN;
+        let mut left = 0.0;
+        for (index, share) in shares.iter().enumerate() {
+            let width = share.max(0.0) * 100.0;
+            if width <= 0.0 {
+                continue;
+            }
+            let colour = SEQUENTIAL[index.min(SEQUENTIAL.len() - 1)];
+            plot.draw_series(std::iter::once(Rectangle::new(
+                [(left, bottom), (left + width, top)],
+                colour.filled(),
+            )))
+            .map_err(|e| fail(&e))?;
+            if *share >= LABELLED_SHARE {
+                // Dark text on the light half of the scale, white on the dark half.
+                let ink = if index < 3 { BLACK } else { WHITE };
+                let font = ("sans-serif", FONT_SIZE)
+                    .into_font()
+                    .color(&ink)
+                    .pos(Pos::new(HPos::Center, VPos::Center));
+                plot.draw_series(std::iter::once(Text::new(
+                    format!("{}%", chart.lang.number(share * 100.0, 0)),
+                    (left + width / 2.0, top_of(row) - HALF_ROW),
+                    font,
+                )))
+                .map_err(|e| fail(&e))?;
+            }
+            left += width;
+        }
+    }
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Label every how many days so that day labels do not overlap: a label is about
+/// `LABEL_CHAR_PX` per character plus a gap, a day is the plot's width over its hours.
+fn label_step(chart: &LineChart, end: i32) -> usize {
+    const LABEL_CHAR_PX: f64 = 7.0;
+    const GAP_PX: f64 = 10.0;
+    let plot_px = f64::from(chart.size.0) - 24.0 - 64.0;
+    let day_px = plot_px * 24.0 / f64::from(end + LABEL_ROOM);
+    let widest = chart
+        .day_labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    let needed = widest * LABEL_CHAR_PX + GAP_PX;
+    ((needed / day_px).ceil() as usize).max(1)
+}
+
 /// Splits a line where hours are missing, so a quiet night is not drawn as a slope.
 fn segments(points: &[(i32, f64)]) -> Vec<&[(i32, f64)]> {
     let mut segments = Vec::new();
@@ -237,6 +380,55 @@ mod tests {
         let points = [(0, 1.0), (1, 2.0), (5, 3.0), (6, 4.0), (9, 5.0)];
         let lengths: Vec<usize> = segments(&points).iter().map(|s| s.len()).collect();
         assert_eq!(lengths, vec![2, 2, 1]);
+    }
+
+    #[test]
+    fn stacked_bars_label_rows_and_wide_segments() {
+        let chart = StackedBars {
+            id: "bars".into(),
+            rows: vec![
+                ("CGK".into(), vec![0.5, 0.45, 0.05]),
+                ("JFK".into(), vec![0.25, 0.25, 0.5]),
+            ],
+            x_description: "Share of passengers".into(),
+            summary: "Waits".into(),
+            lang: Lang::Id,
+        };
+        let svg = stacked_bars_svg(&chart).expect("bars draw");
+        assert!(svg.contains("<title id=\"bars-title\">Waits</title>"));
+        assert!(
+            svg.contains("\nCGK\n</text>") && svg.contains("\nJFK\n</text>"),
+            "{svg}"
+        );
+        assert!(svg.contains("\n45%\n</text>"), "a wide segment is labelled");
+        assert!(!svg.contains("\n5%\n</text>"), "a narrow one is not");
+        assert!(svg.contains("\n100%\n</text>"), "the axis ends at 100%");
+    }
+
+    #[test]
+    fn day_labels_of_a_long_period_are_thinned_so_they_do_not_overlap() {
+        let chart = |days: usize, size| LineChart {
+            id: "c".into(),
+            day_labels: (0..days).map(|d| format!("Sen {d:02}")).collect(),
+            x_description: String::new(),
+            y_description: String::new(),
+            series: Vec::new(),
+            reference: None,
+            summary: String::new(),
+            lang: Lang::Id,
+            size,
+            y_max: None,
+        };
+        let step = |days: usize, size| label_step(&chart(days, size), days as i32 * 24);
+        assert_eq!(
+            step(7, SMALL),
+            1,
+            "a week of small labels fits a small chart"
+        );
+        assert!(step(14, SMALL) >= 2);
+        assert_eq!(step(7, WIDE), 1);
+        // 92 days on 912 pixels: about 10 pixels a day, a 52-pixel label every 6 days.
+        assert_eq!(step(92, WIDE), 6);
     }
 
     #[test]

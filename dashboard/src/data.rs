@@ -5,8 +5,9 @@
 //! week or day, which is an exact `percentile_linear` over the same `crossing_times` rows the
 //! hourly view uses, because percentiles of hours cannot be combined into a week.
 //!
-//! SQL text is assembled here only from dates and from port codes that were first looked up
-//! in the port registry, never from what a visitor typed.
+//! SQL text is assembled here only from dates, from port codes that were first looked up
+//! in the port registry, and from filter values that [`crate::filters`] checked against
+//! what they may be and that are quoted as SQL strings, never from raw visitor input.
 
 use chrono::{Days, NaiveDate};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
@@ -15,8 +16,10 @@ use datafusion::arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type}
 use gerbang_query::Warehouse;
 
 use crate::error::{DashboardError, Result};
+use crate::filters::Filters;
 
-/// The seven local days a page reports on, both ends included.
+/// The local days a page reports on, both ends included: a week unless the visitor chose
+/// other dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
     pub first: NaiveDate,
@@ -24,20 +27,26 @@ pub struct Period {
 }
 
 impl Period {
-    /// How many days a period covers: the weekly meeting looks at one week.
+    /// How many days the weekly meeting looks at, and a page shows unless told otherwise.
     pub const DAYS: u64 = 7;
 
-    /// The period of [`Period::DAYS`] days that ends on `last`.
-    pub fn ending(last: NaiveDate) -> Period {
-        let first = last
-            .checked_sub_days(Days::new(Self::DAYS - 1))
-            .unwrap_or(last);
-        Period { first, last }
+    /// How many days the period covers.
+    pub fn days(&self) -> u64 {
+        u64::try_from((self.last - self.first).num_days() + 1).unwrap_or(1)
     }
 
-    /// The [`Period::DAYS`] days just before this period: "last week".
+    /// Whether the period is one week long, the length the weekly targets are set for.
+    pub fn is_week(&self) -> bool {
+        self.days() == Self::DAYS
+    }
+
+    /// The days just before this period, as many as it has: "last week" for a week.
     pub fn previous(&self) -> Period {
-        Period::ending(self.first.pred_opt().unwrap_or(self.first))
+        let last = self.first.pred_opt().unwrap_or(self.first);
+        let first = last
+            .checked_sub_days(Days::new(self.days() - 1))
+            .unwrap_or(last);
+        Period { first, last }
     }
 
     /// Every date of the period, in order.
@@ -54,7 +63,7 @@ impl Period {
     }
 
     /// A SQL condition that keeps `column` (a `local_date`) inside the period.
-    fn sql_condition(&self, column: &str) -> String {
+    pub fn sql_condition(&self, column: &str) -> String {
         format!(
             "{column} BETWEEN DATE '{}' AND DATE '{}'",
             self.first.format("%Y-%m-%d"),
@@ -64,7 +73,7 @@ impl Period {
 }
 
 /// A SQL string literal.
-fn sql_text(value: &str) -> String {
+pub fn sql_text(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
@@ -81,8 +90,11 @@ pub struct PortWeek {
     pub clearance_p90_target: f64,
     pub bottleneck_hours: f64,
     pub max_bottleneck_hours: i64,
+    /// Whether the weekly bottleneck allowance can judge these hours: only over a week, and
+    /// only for the whole port, which is what the MoU sets it for.
+    pub weekly_allowance_applies: bool,
     pub targets_version: String,
-    /// The same figures over the seven days before the period; `None` when the port had
+    /// The same figures over the days just before the period; `None` when the port had
     /// no travellers then.
     pub previous: Option<PreviousWeek>,
 }
@@ -104,9 +116,11 @@ impl PortWeek {
     }
 
     /// Whether the bottleneck hours stayed within the weekly allowance; `None` without
-    /// travellers, because an hour nobody was counted in is not a bottleneck hour either.
+    /// travellers, because an hour nobody was counted in is not a bottleneck hour either,
+    /// and `None` where the allowance does not apply (see `weekly_allowance_applies`).
     pub fn bottlenecks_met(&self) -> Option<bool> {
-        (self.travellers > 0).then_some(self.bottleneck_hours <= self.max_bottleneck_hours as f64)
+        (self.travellers > 0 && self.weekly_allowance_applies)
+            .then_some(self.bottleneck_hours <= self.max_bottleneck_hours as f64)
     }
 
     /// How many of the two targets were missed: the order of the overview.
@@ -204,16 +218,25 @@ pub async fn latest_crossing_date(warehouse: &Warehouse) -> Result<Option<NaiveD
 }
 
 /// The period's figures of every Indonesian port (or of `only` that one), by port code,
-/// each with the same figures over the previous seven days.
+/// each with the same figures over the days just before, for the travellers `filters`
+/// selects. Bottleneck hours are the port's, or the filtered terminal's: they are defined
+/// per port and terminal, whatever lane kind, citizenship or direction is chosen.
 ///
-/// Both weeks come from one pass over the fortnight, grouped by a period label and then
-/// turned into one row per port, so last week costs no second scan.
+/// Both periods come from one pass over both, grouped by a period label and then turned
+/// into one row per port, so the previous period costs no second scan.
 pub async fn port_weeks(
     warehouse: &Warehouse,
     period: &Period,
     only: Option<&str>,
+    filters: &Filters,
 ) -> Result<Vec<PortWeek>> {
     let previous = period.previous();
+    let travellers = filters.crossing_conditions(None);
+    let bottleneck_place = match &filters.terminal {
+        Some(terminal) => format!("terminal = {}", sql_text(terminal)),
+        None => "terminal IS NULL".to_string(),
+    };
+    let weekly_allowance_applies = period.is_week() && filters.terminal.is_none();
     let fortnight = Period {
         first: previous.first,
         last: period.last,
@@ -231,13 +254,13 @@ pub async fn port_weeks(
             SELECT port, week, count(*) AS travellers,
                    percentile_linear(clearance_minutes, 0.9) AS clearance_p90
             FROM (SELECT port, clearance_minutes, {label} AS week
-                  FROM crossing_times WHERE {fortnight})
+                  FROM crossing_times WHERE {fortnight}{travellers})
             GROUP BY port, week
         ), bottlenecks AS (
             SELECT port, week, sum(hours) AS bottleneck_hours
             FROM (SELECT port, {BOTTLENECK_HOURS} AS hours, {label} AS week
                   FROM kpi_bottleneck_hours
-                  WHERE terminal IS NULL AND source = 'events' AND is_bottleneck
+                  WHERE {bottleneck_place} AND source = 'events' AND is_bottleneck
                     AND {fortnight})
             GROUP BY port, week
         ), weeks AS (
@@ -293,6 +316,7 @@ pub async fn port_weeks(
             clearance_p90_target: targets[i].unwrap_or(f64::NAN),
             bottleneck_hours: bottleneck_hours[i].unwrap_or(0.0),
             max_bottleneck_hours: max_hours[i].unwrap_or(0),
+            weekly_allowance_applies,
             targets_version: versions[i].clone().unwrap_or_default(),
             previous: previous_travellers[i]
                 .filter(|count| *count > 0)
@@ -305,23 +329,29 @@ pub async fn port_weeks(
         .collect())
 }
 
-/// Hourly clearance p90 of the given ports over the period, from `kpi_clearance_hourly`.
+/// Hourly clearance p90 of the given ports over the period, for the travellers `filters`
+/// selects: `kpi_clearance_hourly`'s definition, worked out over the selected travellers
+/// because the view itself cannot be narrowed to a lane kind or a direction.
 pub async fn hourly_clearance_p90(
     warehouse: &Warehouse,
     period: &Period,
     ports: &[&str],
+    filters: &Filters,
 ) -> Result<Vec<HourlyValue>> {
     if ports.is_empty() {
         return Ok(Vec::new());
     }
     let listed: Vec<String> = ports.iter().map(|p| sql_text(p)).collect();
     let sql = format!(
-        "SELECT port, local_date, local_hour, clearance_p90 AS value
-         FROM kpi_clearance_hourly
-         WHERE port IN ({}) AND {}
+        "SELECT port, local_date, local_hour,
+                percentile_linear(clearance_minutes, 0.9) AS value
+         FROM crossing_times
+         WHERE port IN ({}) AND {}{}
+         GROUP BY port, local_date, local_hour
          ORDER BY port, local_date, local_hour",
         listed.join(", "),
-        period.sql_condition("local_date")
+        period.sql_condition("local_date"),
+        filters.crossing_conditions(None)
     );
     hourly_values(warehouse, &sql).await
 }
@@ -344,26 +374,33 @@ async fn hourly_values(warehouse: &Warehouse, sql: &str) -> Result<Vec<HourlyVal
         .collect())
 }
 
-/// One port's clearance per local day of the period, with its bottleneck hours.
+/// One port's clearance per local day of the period for the travellers `filters` selects,
+/// with the bottleneck hours of the port (or of the filtered terminal).
 pub async fn clearance_days(
     warehouse: &Warehouse,
     period: &Period,
     port: &str,
+    filters: &Filters,
 ) -> Result<Vec<ClearanceDay>> {
     let in_period = period.sql_condition("local_date");
     let port = sql_text(port);
+    let travellers = filters.crossing_conditions(None);
+    let bottleneck_place = match &filters.terminal {
+        Some(terminal) => format!("terminal = {}", sql_text(terminal)),
+        None => "terminal IS NULL".to_string(),
+    };
     let sql = format!(
         "WITH days AS (
             SELECT local_date, count(*) AS travellers,
                    percentile_linear(clearance_minutes, 0.5) AS p50,
                    percentile_linear(clearance_minutes, 0.9) AS p90,
                    percentile_linear(clearance_minutes, 0.95) AS p95
-            FROM crossing_times WHERE port = {port} AND {in_period}
+            FROM crossing_times WHERE port = {port} AND {in_period}{travellers}
             GROUP BY local_date
         ), bottlenecks AS (
             SELECT local_date, sum({BOTTLENECK_HOURS}) AS bottleneck_hours
             FROM kpi_bottleneck_hours
-            WHERE port = {port} AND terminal IS NULL AND source = 'events' AND is_bottleneck
+            WHERE port = {port} AND {bottleneck_place} AND source = 'events' AND is_bottleneck
               AND {in_period}
             GROUP BY local_date
         )
@@ -394,14 +431,18 @@ pub async fn clearance_days(
 }
 
 /// The bottleneck episodes of one port and feed kind (`'events'` or `'hourly_report'`)
-/// that overlap `[from_ms, to_ms)` (UTC milliseconds), whole port first.
+/// that overlap `[from_ms, to_ms)` (UTC milliseconds), whole port first; only those of
+/// `terminal` when one is given.
 pub async fn episodes(
     warehouse: &Warehouse,
     port: &str,
     source: &str,
-    from_ms: i64,
-    to_ms: i64,
+    (from_ms, to_ms): (i64, i64),
+    terminal: Option<&str>,
 ) -> Result<Vec<Episode>> {
+    let place = terminal
+        .map(|t| format!(" AND terminal = {}", sql_text(t)))
+        .unwrap_or_default();
     let sql = format!(
         "SELECT terminal,
                 arrow_cast(episode_start, 'Int64') AS start_ms,
@@ -410,7 +451,7 @@ pub async fn episodes(
          FROM kpi_bottleneck_episodes
          WHERE port = {} AND source = {}
            AND arrow_cast(episode_end, 'Int64') > {from_ms}
-           AND arrow_cast(episode_start, 'Int64') < {to_ms}
+           AND arrow_cast(episode_start, 'Int64') < {to_ms}{place}
          ORDER BY terminal NULLS FIRST, episode_start",
         sql_text(port),
         sql_text(source)
@@ -430,6 +471,16 @@ pub async fn episodes(
             })
         })
         .collect())
+}
+
+/// The terminals of one port that have Immigration crossings, for the terminal filter.
+pub async fn terminals(warehouse: &Warehouse, port: &str) -> Result<Vec<String>> {
+    let sql = format!(
+        "SELECT DISTINCT terminal FROM crossings WHERE port = {} ORDER BY terminal",
+        sql_text(port)
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    Ok(answer.strings("terminal")?.into_iter().flatten().collect())
 }
 
 /// Benchmark ports that have hourly wait reports in the lake.
@@ -601,18 +652,19 @@ pub async fn report_hours(
 }
 
 /// The batches of one query, read column by column into plain vectors.
-struct Answer {
+#[derive(Debug)]
+pub struct Answer {
     batches: Vec<RecordBatch>,
 }
 
 impl Answer {
-    async fn ask(warehouse: &Warehouse, sql: &str) -> Result<Answer> {
+    pub async fn ask(warehouse: &Warehouse, sql: &str) -> Result<Answer> {
         Ok(Answer {
             batches: warehouse.sql(sql).await?,
         })
     }
 
-    fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
     }
 
@@ -633,7 +685,7 @@ impl Answer {
             .collect()
     }
 
-    fn f64s(&self, name: &str) -> Result<Vec<Option<f64>>> {
+    pub fn f64s(&self, name: &str) -> Result<Vec<Option<f64>>> {
         let arrays = self.column(name, &DataType::Float64, "a number")?;
         Ok(arrays
             .iter()
@@ -641,7 +693,7 @@ impl Answer {
             .collect())
     }
 
-    fn i64s(&self, name: &str) -> Result<Vec<Option<i64>>> {
+    pub fn i64s(&self, name: &str) -> Result<Vec<Option<i64>>> {
         let arrays = self.column(name, &DataType::Int64, "a whole number")?;
         Ok(arrays
             .iter()
@@ -649,7 +701,7 @@ impl Answer {
             .collect())
     }
 
-    fn strings(&self, name: &str) -> Result<Vec<Option<String>>> {
+    pub fn strings(&self, name: &str) -> Result<Vec<Option<String>>> {
         let arrays = self.column(name, &DataType::Utf8, "text")?;
         Ok(arrays
             .iter()
@@ -662,7 +714,7 @@ impl Answer {
             .collect())
     }
 
-    fn dates(&self, name: &str) -> Result<Vec<Option<NaiveDate>>> {
+    pub fn dates(&self, name: &str) -> Result<Vec<Option<NaiveDate>>> {
         let arrays = self.column(name, &DataType::Date32, "a date")?;
         Ok(arrays
             .iter()

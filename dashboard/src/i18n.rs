@@ -178,6 +178,12 @@ impl Lang {
         }
     }
 
+    /// A date in few letters, with its year: "20 Okt 2026" / "20 Oct 2026".
+    pub fn date_compact(self, date: NaiveDate) -> String {
+        let month: String = self.month(date.month()).chars().take(3).collect();
+        format!("{} {month} {}", date.day(), date.year())
+    }
+
     /// A short date for chart axes and narrow columns: "Sen 20/10" / "Mon 20/10".
     pub fn date_short(self, date: NaiveDate) -> String {
         let weekday: String = self.weekday(date.weekday()).chars().take(3).collect();
@@ -317,6 +323,51 @@ impl Lang {
         }
     }
 
+    /// The name of an agency as the KPI tables write it (`immigration`, `customs`, ...);
+    /// an unknown name is shown as it is.
+    pub fn agency(self, code: &str) -> String {
+        let labels = self.labels();
+        match code.trim() {
+            "immigration" => labels.agency_immigration.into(),
+            "customs" => labels.agency_customs.into(),
+            "quarantine" | "health_quarantine" => labels.agency_quarantine.into(),
+            "police" => labels.agency_police.into(),
+            "authority" => labels.agency_authority.into(),
+            "integration_bus" | "bus" => labels.agency_bus.into(),
+            "us_cbp" => labels.agency_cbp.into(),
+            "statistics_indonesia" => labels.agency_bps.into(),
+            "all agencies" => labels.agency_all.into(),
+            other => other.to_string(),
+        }
+    }
+
+    /// "from last week" for a week, "from the previous 14 days" for other periods.
+    pub fn since_previous(self, days: u64) -> String {
+        match (self, days) {
+            (_, 7) => self.labels().from_last_week.to_string(),
+            (Lang::En, _) => format!("from the previous {days} days"),
+            (Lang::Id, _) => format!("dari {days} hari sebelumnya"),
+        }
+    }
+
+    /// "no data last week" for a week, "no data in the previous 14 days" otherwise.
+    pub fn no_data_previous(self, days: u64) -> String {
+        match (self, days) {
+            (_, 7) => self.labels().no_data_last_week.to_string(),
+            (Lang::En, _) => format!("no data in the previous {days} days"),
+            (Lang::Id, _) => format!("tidak ada data pada {days} hari sebelumnya"),
+        }
+    }
+
+    /// "no change from last week" for a week, "no change from the previous 14 days".
+    pub fn no_change_previous(self, days: u64) -> String {
+        match (self, days) {
+            (_, 7) => self.labels().no_change_from_last_week.to_string(),
+            (Lang::En, _) => format!("no change from the previous {days} days"),
+            (Lang::Id, _) => format!("tidak berubah dari {days} hari sebelumnya"),
+        }
+    }
+
     /// The name of a port kind ("air", "sea", "land").
     pub fn port_kind(self, kind: &str) -> &'static str {
         let labels = self.labels();
@@ -410,6 +461,52 @@ pub struct Labels {
     pub no_data_last_week: &'static str,
     pub worse: &'static str,
     pub better: &'static str,
+    pub main_nav: &'static str,
+    pub nav_overview: &'static str,
+    pub nav_agencies: &'static str,
+    pub nav_health: &'static str,
+    pub nav_benchmarks: &'static str,
+    pub nav_glossary: &'static str,
+    pub filters: &'static str,
+    pub filter_port: &'static str,
+    pub filter_from: &'static str,
+    pub filter_to: &'static str,
+    pub filter_terminal: &'static str,
+    pub filter_lane: &'static str,
+    pub filter_citizenship: &'static str,
+    pub filter_direction: &'static str,
+    pub lane_counter: &'static str,
+    pub lane_autogate: &'static str,
+    pub citizen: &'static str,
+    pub foreigner: &'static str,
+    pub arrival: &'static str,
+    pub departure: &'static str,
+    pub all_ports: &'static str,
+    pub all_terminals: &'static str,
+    pub all_values: &'static str,
+    pub apply_filters: &'static str,
+    pub clear_filters: &'static str,
+    pub showing: &'static str,
+    pub bottleneck_grain_note: &'static str,
+    pub weekly_target_only: &'static str,
+    pub meeting_mode: &'static str,
+    pub meeting_mode_hint: &'static str,
+    pub leave_meeting_mode: &'static str,
+    pub print_hint: &'static str,
+    pub agency_immigration: &'static str,
+    pub agency_customs: &'static str,
+    pub agency_quarantine: &'static str,
+    pub agency_police: &'static str,
+    pub agency_authority: &'static str,
+    pub agency_bus: &'static str,
+    pub agency_cbp: &'static str,
+    pub agency_bps: &'static str,
+    pub agency_all: &'static str,
+    pub port_summary_table: &'static str,
+    pub entry_point: &'static str,
+    pub status: &'static str,
+    pub change: &'static str,
+    pub not_judged: &'static str,
 }
 
 const EN: Labels = Labels {
@@ -490,6 +587,52 @@ const EN: Labels = Labels {
     no_data_last_week: "no data last week",
     worse: "worse",
     better: "better",
+    main_nav: "Pages",
+    nav_overview: "Weekly overview",
+    nav_agencies: "Agencies",
+    nav_health: "Data health",
+    nav_benchmarks: "Benchmarks",
+    nav_glossary: "KPI glossary",
+    filters: "Filters",
+    filter_port: "Entry point",
+    filter_from: "From",
+    filter_to: "To",
+    filter_terminal: "Terminal",
+    filter_lane: "Lane",
+    filter_citizenship: "Citizen or foreigner",
+    filter_direction: "Direction",
+    lane_counter: "Manual counter",
+    lane_autogate: "Autogate",
+    citizen: "Citizens",
+    foreigner: "Foreigners",
+    arrival: "Arrivals",
+    departure: "Departures",
+    all_ports: "All entry points",
+    all_terminals: "All terminals",
+    all_values: "All",
+    apply_filters: "Apply",
+    clear_filters: "Clear filters",
+    showing: "Showing",
+    bottleneck_grain_note: "Bottleneck hours are defined per port and terminal, so they count every traveller whatever the lane, citizenship or direction chosen.",
+    weekly_target_only: "the MoU sets this target for a whole port over 7 days",
+    meeting_mode: "Meeting mode",
+    meeting_mode_hint: "large type for a projector; the page reloads itself every 5 minutes",
+    leave_meeting_mode: "Leave meeting mode",
+    print_hint: "Printing this page gives one A4 page.",
+    agency_immigration: "Immigration",
+    agency_customs: "Customs",
+    agency_quarantine: "Health Quarantine",
+    agency_police: "Police",
+    agency_authority: "Airport or port authority",
+    agency_bus: "Integration bus",
+    agency_cbp: "US CBP (benchmark)",
+    agency_bps: "Statistics Indonesia (BPS)",
+    agency_all: "All agencies",
+    port_summary_table: "Every entry point at a glance",
+    entry_point: "Entry point",
+    status: "Status",
+    change: "Change",
+    not_judged: "not judged",
 };
 
 const ID: Labels = Labels {
@@ -570,6 +713,52 @@ const ID: Labels = Labels {
     no_data_last_week: "tidak ada data minggu lalu",
     worse: "memburuk",
     better: "membaik",
+    main_nav: "Halaman",
+    nav_overview: "Ikhtisar mingguan",
+    nav_agencies: "Instansi",
+    nav_health: "Kesehatan data",
+    nav_benchmarks: "Pembanding",
+    nav_glossary: "Glosarium KPI",
+    filters: "Filter",
+    filter_port: "TPI",
+    filter_from: "Dari",
+    filter_to: "Sampai",
+    filter_terminal: "Terminal",
+    filter_lane: "Jalur",
+    filter_citizenship: "WNI atau WNA",
+    filter_direction: "Arah",
+    lane_counter: "Loket manual",
+    lane_autogate: "Autogate",
+    citizen: "WNI",
+    foreigner: "WNA",
+    arrival: "Kedatangan",
+    departure: "Keberangkatan",
+    all_ports: "Semua TPI",
+    all_terminals: "Semua terminal",
+    all_values: "Semua",
+    apply_filters: "Terapkan",
+    clear_filters: "Hapus filter",
+    showing: "Ditampilkan",
+    bottleneck_grain_note: "Jam kemacetan didefinisikan per TPI dan terminal, sehingga menghitung semua pelintas apa pun jalur, kewarganegaraan, atau arah yang dipilih.",
+    weekly_target_only: "MoU menetapkan target ini untuk seluruh TPI selama 7 hari",
+    meeting_mode: "Mode rapat",
+    meeting_mode_hint: "huruf besar untuk proyektor; halaman memuat ulang sendiri setiap 5 menit",
+    leave_meeting_mode: "Keluar dari mode rapat",
+    print_hint: "Mencetak halaman ini menghasilkan satu halaman A4.",
+    agency_immigration: "Imigrasi",
+    agency_customs: "Bea Cukai",
+    agency_quarantine: "Karantina Kesehatan",
+    agency_police: "Kepolisian",
+    agency_authority: "Otoritas bandara/pelabuhan",
+    agency_bus: "Bus integrasi",
+    agency_cbp: "CBP AS (pembanding)",
+    agency_bps: "Badan Pusat Statistik (BPS)",
+    agency_all: "Semua instansi",
+    port_summary_table: "Semua TPI sekilas",
+    entry_point: "TPI",
+    status: "Status",
+    change: "Perubahan",
+    not_judged: "tidak dinilai",
 };
 
 #[cfg(test)]

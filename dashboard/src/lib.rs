@@ -18,10 +18,15 @@
 //! # Ok(()) }
 //! ```
 
+mod agencies;
+mod benchmarks;
 mod cache;
 mod charts;
 mod data;
 mod error;
+mod filters;
+mod glossary;
+mod health;
 mod i18n;
 mod layout;
 mod overview;

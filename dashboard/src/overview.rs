@@ -1,7 +1,11 @@
 //! The overview for the weekly meeting (`/`): one tile per Indonesian entry point for the
-//! last seven local days, held against its MoU targets and set beside the seven days
-//! before, ports that missed a target first, and a chart of hourly clearance at the
-//! busiest ports.
+//! last seven local days (or the dates chosen), held against its MoU targets and set beside
+//! the days before, ports that missed a target first, and a chart of hourly clearance at
+//! the busiest ports.
+//!
+//! The same page serves the meeting room: `?mode=meeting` drops the forms, enlarges the
+//! type for a projector and reloads itself, and printing it gives one A4 page, where the
+//! tiles give way to one compact table (see the print rules in `gerbang.css`).
 
 use chrono::NaiveDate;
 use gerbang_query::Warehouse;
@@ -10,10 +14,12 @@ use leptos::prelude::*;
 use crate::charts::{LineChart, Reference, SMALL, Series, line_chart_svg};
 use crate::data::{self, BenchmarkPort, HourlyValue, Period, PortWeek};
 use crate::error::Result;
+use crate::filters::{Filters, OVERVIEW_PARAMS};
 use crate::i18n::Lang;
 use crate::layout::{
-    ChartFigure, LegendEntry, PageContext, chart_figure, document, legend_list, p90_target_text,
-    verdict, weekly_hours_target_text,
+    ChartFigure, FilterForm, LegendEntry, PageContext, chart_figure, document, filter_form,
+    legend_list, national_ports, p90_target_text, selection_summary, verdict, verdict_or,
+    weekly_hours_target_text,
 };
 
 /// How many of the busiest ports the overview chart draws: more lines are not readable.
@@ -24,14 +30,18 @@ const INGEST_COMMAND: &str = "gerbang ingest --inbox <folder> --lake <lake>";
 const DEMO_COMMAND: &str = "gerbang demo";
 
 /// Renders the overview page.
-pub async fn overview_page(warehouse: &Warehouse, context: &PageContext) -> Result<String> {
+pub async fn overview_page(
+    warehouse: &Warehouse,
+    context: &PageContext,
+    filters: &Filters,
+) -> Result<String> {
     let lang = context.lang;
     let benchmarks = data::benchmark_ports(warehouse).await?;
     let Some(last) = data::latest_crossing_date(warehouse).await? else {
         return Ok(empty_overview(context, benchmarks));
     };
-    let period = Period::ending(last);
-    let mut weeks = data::port_weeks(warehouse, &period, None).await?;
+    let period = filters.period(last);
+    let mut weeks = data::port_weeks(warehouse, &period, filters.port.as_deref(), filters).await?;
     weeks.sort_by(|a, b| {
         b.missed_targets()
             .cmp(&a.missed_targets())
@@ -45,7 +55,7 @@ pub async fn overview_page(warehouse: &Warehouse, context: &PageContext) -> Resu
     busiest.sort_by(|a, b| b.travellers.cmp(&a.travellers).then(a.port.cmp(&b.port)));
     busiest.truncate(CHART_PORTS);
     let codes: Vec<&str> = busiest.iter().map(|w| w.port.as_str()).collect();
-    let hourly = data::hourly_clearance_p90(warehouse, &period, &codes).await?;
+    let hourly = data::hourly_clearance_p90(warehouse, &period, &codes, filters).await?;
     let charts = busiest_charts(lang, &period, &busiest, &hourly)?;
 
     let labels = lang.labels();
@@ -61,22 +71,35 @@ pub async fn overview_page(warehouse: &Warehouse, context: &PageContext) -> Resu
         labels.mou_targets,
         targets_version
     );
-    let tiles = active.iter().map(|w| tile(context, w)).collect_view();
-    let quiet_list = (!quiet.is_empty()).then(|| {
+    // A port's page opens on the same dates and travellers.
+    let port_filters = Filters {
+        from: filters.from,
+        to: filters.to,
+        lane: filters.lane,
+        citizenship: filters.citizenship,
+        direction: filters.direction,
+        ..Filters::default()
+    }
+    .canonical();
+    let port_link = |code: &str| context.link_with(&format!("/port/{code}"), &port_filters);
+    let tiles = active
+        .iter()
+        .map(|w| tile(lang, &period, w, port_link(&w.port)))
+        .collect_view();
+    let summary_table = summary_table(lang, &period, &active);
+    let quiet_list = (!quiet.is_empty() && !context.meeting).then(|| {
         let items = quiet
             .iter()
             .map(|w| {
                 view! {
                     <li>
-                        <a href=context.link(&format!("/port/{}", w.port))>
-                            {format!("{} ({})", w.name, w.port)}
-                        </a>
+                        <a href=port_link(&w.port)>{format!("{} ({})", w.name, w.port)}</a>
                     </li>
                 }
             })
             .collect_view();
         view! {
-            <section aria-labelledby="quiet-title">
+            <section aria-labelledby="quiet-title" class="screen-only">
                 <h2 id="quiet-title">{labels.no_crossings_in_period}</h2>
                 <ul class="port-list">{items}</ul>
             </section>
@@ -105,35 +128,89 @@ pub async fn overview_page(warehouse: &Warehouse, context: &PageContext) -> Resu
             },
         ];
         view! {
-            <section aria-labelledby="chart-title">
+            <section aria-labelledby="chart-title" class="overview-charts">
                 <h2 id="chart-title">{labels.chart_overview_title}</h2>
                 {legend_list(legend)}
                 <ul class="small-multiples">{panels}</ul>
             </section>
         }
     });
+    let selection =
+        selection_summary(lang, filters).map(|text| view! { <p class="selection">{text}</p> });
+    let grain_note = filters
+        .beyond_bottleneck_grain()
+        .then(|| view! { <p class="note">{labels.bottleneck_grain_note}</p> });
+    let controls = meeting_controls(context, filters, &period, national_ports(warehouse.ports()));
     let main = view! {
         <h1>{labels.overview_title}</h1>
         <p class="period">{period_line}</p>
+        {selection}
+        {controls}
         <p class="lead">{labels.overview_intro}</p>
         <p class="attention-summary">{lang.attention_summary(missed, active.len())}</p>
-        <section aria-labelledby="tiles-title">
+        {grain_note}
+        <section aria-labelledby="tiles-title" class="overview-tiles">
             <h2 id="tiles-title">{labels.entry_points}</h2>
             <ul class="tiles">{tiles}</ul>
         </section>
+        {summary_table}
         {chart}
         {quiet_list}
-        {benchmark_section(context, benchmarks)}
+        {(!context.meeting).then(|| benchmark_section(context, benchmarks))}
     }
     .into_any();
     Ok(document(context, labels.overview_title, main))
 }
 
+/// The filter form and the way into meeting mode, or in meeting mode the way out.
+fn meeting_controls(
+    context: &PageContext,
+    filters: &Filters,
+    period: &Period,
+    ports: Vec<(String, String)>,
+) -> AnyView {
+    let labels = context.lang.labels();
+    let mut without_mode = filters.clone();
+    without_mode.meeting = false;
+    if context.meeting {
+        return view! {
+            <p class="meeting-exit screen-only">
+                <a href=context.link_with("/", &without_mode.canonical())>
+                    {labels.leave_meeting_mode}
+                </a>
+            </p>
+        }
+        .into_any();
+    }
+    let meeting = Filters {
+        meeting: true,
+        ..without_mode.clone()
+    };
+    let form = filter_form(
+        context,
+        FilterForm {
+            params: OVERVIEW_PARAMS,
+            filters: without_mode,
+            period: Some(*period),
+            ports,
+            terminals: Vec::new(),
+        },
+    );
+    view! {
+        {form}
+        <p class="meeting-enter screen-only">
+            <a href=context.link_with("/", &meeting.canonical())>{labels.meeting_mode}</a>
+            {format!(" — {}. {}", labels.meeting_mode_hint, labels.print_hint)}
+        </p>
+    }
+    .into_any()
+}
+
 /// One port's tile: its two targets, each met or missed in colour, mark and words, and how
-/// each figure moved since last week.
-fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
-    let lang = context.lang;
+/// each figure moved since the days before.
+fn tile(lang: Lang, period: &Period, week: &PortWeek, link: String) -> AnyView {
     let labels = lang.labels();
+    let days = period.days();
     let attention = week.missed_targets() > 0;
     let (class, status) = if attention {
         ("tile attention", format!("✗ {}", labels.needs_attention))
@@ -169,7 +246,7 @@ fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
     view! {
         <li class=class>
             <h3>
-                <a href=context.link(&format!("/port/{}", week.port))>{week.name.clone()}</a>
+                <a href=link>{week.name.clone()}</a>
             </h3>
             <p class="tile-meta">{meta}</p>
             <p class="tile-status">{status}</p>
@@ -177,12 +254,12 @@ fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
                 <div class="figure count">
                     <dt>{labels.travellers}</dt>
                     <dd class="value">{lang.count(week.travellers)}</dd>
-                    {change_line(lang, travellers_change, Rise::Neutral)}
+                    {change_line(lang, days, travellers_change, Rise::Neutral)}
                 </div>
                 <div class=p90_class>
                     <dt>{labels.clearance_p90}</dt>
                     <dd class="value">{p90}</dd>
-                    {change_line(lang, p90_change, Rise::Worse)}
+                    {change_line(lang, days, p90_change, Rise::Worse)}
                     <dd>
                         {verdict(
                             lang,
@@ -194,14 +271,8 @@ fn tile(context: &PageContext, week: &PortWeek) -> AnyView {
                 <div class=hours_class>
                     <dt>{labels.bottleneck_hours}</dt>
                     <dd class="value">{lang.hours(week.bottleneck_hours)}</dd>
-                    {change_line(lang, hours_change, Rise::Worse)}
-                    <dd>
-                        {verdict(
-                            lang,
-                            week.bottlenecks_met(),
-                            weekly_hours_target_text(lang, week.max_bottleneck_hours),
-                        )}
-                    </dd>
+                    {change_line(lang, days, hours_change, Rise::Worse)}
+                    <dd>{bottleneck_verdict(lang, week)}</dd>
                 </div>
             </dl>
         </li>
@@ -263,19 +334,40 @@ impl WeekChange {
     }
 }
 
-/// The change from last week under a figure: an arrow, the signed change in words and,
-/// where a rise is bad news, whether the port got worse or better, so that neither the
-/// arrow nor a colour has to be read alone.
-fn change_line(lang: Lang, change: WeekChange, rise: Rise) -> AnyView {
+/// Whether a port's bottleneck hours met the weekly allowance, or why they are not judged.
+pub fn bottleneck_verdict(lang: Lang, week: &PortWeek) -> AnyView {
+    let unknown = if week.weekly_allowance_applies {
+        lang.labels().no_value
+    } else {
+        lang.labels().not_judged
+    };
+    verdict_or(
+        lang,
+        week.bottlenecks_met(),
+        bottleneck_target_text(lang, week),
+        unknown,
+    )
+}
+
+/// The bottleneck target beside a port's hours: the weekly allowance, and why it does not
+/// judge these hours when it does not.
+pub fn bottleneck_target_text(lang: Lang, week: &PortWeek) -> String {
+    let target = weekly_hours_target_text(lang, week.max_bottleneck_hours);
+    if week.weekly_allowance_applies {
+        target
+    } else {
+        format!("{target} ({})", lang.labels().weekly_target_only)
+    }
+}
+
+/// The change from the days before under a figure: an arrow, the signed change in words
+/// and, where a rise is bad news, whether the port got worse or better, so that neither
+/// the arrow nor a colour has to be read alone.
+fn change_line(lang: Lang, days: u64, change: WeekChange, rise: Rise) -> AnyView {
     let labels = lang.labels();
     let (class, mark, text, judgement) = match change {
-        WeekChange::NoDataLastWeek => ("change", "–", labels.no_data_last_week.to_string(), None),
-        WeekChange::Unchanged => (
-            "change",
-            "=",
-            labels.no_change_from_last_week.to_string(),
-            None,
-        ),
+        WeekChange::NoDataLastWeek => ("change", "–", lang.no_data_previous(days), None),
+        WeekChange::Unchanged => ("change", "=", lang.no_change_previous(days), None),
         WeekChange::Moved { rose, amount } => {
             let (mark, sign) = if rose { ("▲", "+") } else { ("▼", "−") };
             let (class, judgement) = match (rise, rose) {
@@ -283,7 +375,7 @@ fn change_line(lang: Lang, change: WeekChange, rise: Rise) -> AnyView {
                 (Rise::Worse, true) => ("change worse", Some(labels.worse)),
                 (Rise::Worse, false) => ("change better", Some(labels.better)),
             };
-            let text = format!("{sign}{amount} {}", labels.from_last_week);
+            let text = format!("{sign}{amount} {}", lang.since_previous(days));
             (class, mark, text, judgement)
         }
     };
@@ -302,6 +394,92 @@ fn change_line(lang: Lang, change: WeekChange, rise: Rise) -> AnyView {
                     }
                 })}
         </dd>
+    }
+    .into_any()
+}
+
+/// Every port of the overview in one compact table, for print: the tiles' figures and
+/// verdicts in rows, so that all the ports fit on one A4 page.
+fn summary_table(lang: Lang, period: &Period, weeks: &[PortWeek]) -> AnyView {
+    let labels = lang.labels();
+    let days = period.days();
+    let rows = weeks
+        .iter()
+        .map(|week| {
+            let previous = week.previous.as_ref();
+            let travellers_change = match WeekChange::of_travellers(
+                lang,
+                week.travellers,
+                previous.map(|p| p.travellers),
+            ) {
+                WeekChange::Moved { rose, amount } => {
+                    format!("{}{amount}", if rose { "+" } else { "−" })
+                }
+                WeekChange::Unchanged => "=".to_string(),
+                WeekChange::NoDataLastWeek => "–".to_string(),
+            };
+            let p90 = week
+                .clearance_p90
+                .map_or_else(|| labels.no_value.to_string(), |v| lang.minutes(v));
+            let mark = |met: Option<bool>, target: String| match met {
+                Some(true) => format!("✓ {} ({target})", labels.met),
+                Some(false) => format!("✗ {} ({target})", labels.missed),
+                None => format!("– ({target})"),
+            };
+            let status_class = if week.missed_targets() > 0 {
+                "missed"
+            } else {
+                "met"
+            };
+            view! {
+                <tr>
+                    <th scope="row">{format!("{} ({})", week.name, week.port)}</th>
+                    <td class="num">{lang.count(week.travellers)}</td>
+                    <td class="num">{travellers_change}</td>
+                    <td class="num">{p90}</td>
+                    <td class=figure_class(week.p90_met()).replace("figure", "verdict-cell")>
+                        {mark(week.p90_met(), format!("≤ {}", lang.minutes_trimmed(week.clearance_p90_target)))}
+                    </td>
+                    <td class="num">{lang.hours(week.bottleneck_hours)}</td>
+                    <td class=figure_class(week.bottlenecks_met()).replace("figure", "verdict-cell")>
+                        {mark(week.bottlenecks_met(), format!("≤ {}", lang.hours(week.max_bottleneck_hours as f64)))}
+                    </td>
+                    <td class=status_class>
+                        {if week.missed_targets() > 0 {
+                            labels.needs_attention
+                        } else {
+                            labels.on_target
+                        }}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let caption = format!(
+        "{}: {}",
+        labels.period,
+        lang.date_range(period.first, period.last)
+    );
+    view! {
+        <section class="print-only summary-table" aria-labelledby="summary-title">
+            <h2 id="summary-title">{labels.port_summary_table}</h2>
+            <table>
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{labels.entry_point}</th>
+                        <th scope="col" class="num">{labels.travellers}</th>
+                        <th scope="col" class="num">{format!("{} ({})", labels.change, lang.since_previous(days))}</th>
+                        <th scope="col" class="num">{labels.clearance_p90}</th>
+                        <th scope="col">{labels.target}</th>
+                        <th scope="col" class="num">{labels.bottleneck_hours}</th>
+                        <th scope="col">{labels.target}</th>
+                        <th scope="col">{labels.status}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
     }
     .into_any()
 }
@@ -458,7 +636,7 @@ fn benchmark_section(context: &PageContext, benchmarks: Vec<BenchmarkPort>) -> O
         .collect_view();
     Some(
         view! {
-            <section aria-labelledby="benchmarks-title">
+            <section aria-labelledby="benchmarks-title" class="screen-only">
                 <h2 id="benchmarks-title">{labels.benchmarks}</h2>
                 <p>{labels.benchmarks_intro}</p>
                 <ul class="port-list">{items}</ul>

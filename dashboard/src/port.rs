@@ -1,9 +1,10 @@
 //! The page of one entry point (`/port/{code}`): its week hour by hour and day by day, and
 //! its bottleneck episodes, all in the port's local time.
 //!
-//! Indonesian ports are shown from their Immigration crossings over the overview's period.
+//! Indonesian ports are shown from their Immigration crossings over the overview's period,
+//! or the dates, terminal, lane kind, citizenship and direction chosen in the address.
 //! Benchmark airports (such as JFK in the CBP feed) only send hourly wait reports, so their
-//! page shows those, over the last seven days of their own reports.
+//! page shows those, over the last seven days of their own reports or the dates chosen.
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Timelike};
 use gerbang_ingest::reference::Port;
@@ -15,12 +16,13 @@ use crate::data::{
     self, ClearanceDay, Episode, HourlyValue, Period, PortWeek, ReportDay, ReportHour,
 };
 use crate::error::Result;
+use crate::filters::{Filters, PORT_PARAMS, Param};
 use crate::i18n::Lang;
 use crate::layout::{
-    ChartFigure, LegendEntry, PageContext, chart_figure, document, p90_target_text, verdict,
-    weekly_hours_target_text,
+    ChartFigure, FilterForm, LegendEntry, PageContext, chart_figure, document, filter_form,
+    p90_target_text, selection_summary, verdict, verdict_or, weekly_hours_target_text,
 };
-use crate::overview::{figure_class, hour_position, series_summary};
+use crate::overview::{bottleneck_verdict, figure_class, hour_position, series_summary};
 
 /// The KPI views whose definitions the port page explains.
 const DEFINED_VIEWS: [&str; 3] = [
@@ -34,11 +36,12 @@ pub async fn port_page(
     warehouse: &Warehouse,
     context: &PageContext,
     port: &Port,
+    filters: &Filters,
 ) -> Result<String> {
     if port.benchmark {
-        benchmark_page(warehouse, context, port).await
+        benchmark_page(warehouse, context, port, filters).await
     } else {
-        crossings_page(warehouse, context, port).await
+        crossings_page(warehouse, context, port, filters).await
     }
 }
 
@@ -91,24 +94,37 @@ async fn crossings_page(
     warehouse: &Warehouse,
     context: &PageContext,
     port: &Port,
+    filters: &Filters,
 ) -> Result<String> {
     let lang = context.lang;
     let labels = lang.labels();
     let Some(last) = data::latest_crossing_date(warehouse).await? else {
         return Ok(no_data_page(context, port));
     };
-    let period = Period::ending(last);
-    let Some(week) = data::port_weeks(warehouse, &period, Some(&port.code))
+    let period = filters.period(last);
+    let Some(week) = data::port_weeks(warehouse, &period, Some(&port.code), filters)
         .await?
         .into_iter()
         .next()
     else {
         return Ok(no_data_page(context, port));
     };
-    let days = data::clearance_days(warehouse, &period, &port.code).await?;
-    let hourly = data::hourly_clearance_p90(warehouse, &period, &[port.code.as_str()]).await?;
-    let (from_ms, to_ms) = period_bounds_ms(&port.zone, &period);
-    let episodes = data::episodes(warehouse, &port.code, "events", from_ms, to_ms).await?;
+    let days = data::clearance_days(warehouse, &period, &port.code, filters).await?;
+    let hourly =
+        data::hourly_clearance_p90(warehouse, &period, &[port.code.as_str()], filters).await?;
+    let bounds = period_bounds_ms(&port.zone, &period);
+    let terminal = filters.terminal.as_deref();
+    let episodes = data::episodes(warehouse, &port.code, "events", bounds, terminal).await?;
+    let form = filter_form(
+        context,
+        FilterForm {
+            params: PORT_PARAMS,
+            filters: filters.clone(),
+            period: Some(period),
+            ports: Vec::new(),
+            terminals: data::terminals(warehouse, &port.code).await?,
+        },
+    );
 
     let figure = (!hourly.is_empty())
         .then(|| clearance_chart(lang, &period, &week, &hourly))
@@ -132,16 +148,15 @@ async fn crossings_page(
             <div class=figure_class(week.bottlenecks_met())>
                 <dt>{labels.bottleneck_hours}</dt>
                 <dd class="value">{lang.hours(week.bottleneck_hours)}</dd>
-                <dd>
-                    {verdict(
-                        lang,
-                        week.bottlenecks_met(),
-                        weekly_hours_target_text(lang, week.max_bottleneck_hours),
-                    )}
-                </dd>
+                <dd>{bottleneck_verdict(lang, &week)}</dd>
             </div>
         </dl>
     };
+    let selection =
+        selection_summary(lang, filters).map(|text| view! { <p class="selection">{text}</p> });
+    let grain_note = filters
+        .beyond_bottleneck_grain()
+        .then(|| view! { <p class="note">{labels.bottleneck_grain_note}</p> });
     let chart = figure.map(|figure| {
         view! {
             <section aria-labelledby="chart-title">
@@ -155,8 +170,11 @@ async fn crossings_page(
     let main = view! {
         {port_header(context, port)}
         <p class="period">{period_line(lang, &period, &week.targets_version)}</p>
+        {selection}
+        {form}
         {quiet}
         {figures}
+        {grain_note}
         {chart}
         {clearance_table(lang, port, &week, &days)}
         {episodes_table(lang, port, &episodes)}
@@ -436,25 +454,57 @@ async fn benchmark_page(
     warehouse: &Warehouse,
     context: &PageContext,
     port: &Port,
+    filters: &Filters,
 ) -> Result<String> {
     let lang = context.lang;
     let labels = lang.labels();
     let Some(last) = data::latest_report_date(warehouse, &port.code).await? else {
         return Ok(no_data_page(context, port));
     };
-    let period = Period::ending(last);
+    let period = filters.period(last);
     let Some(week) = data::report_week(warehouse, &period, &port.code).await? else {
         return Ok(no_data_page(context, port));
     };
     let days = data::report_days(warehouse, &period, &port.code).await?;
     let hours = data::report_hours(warehouse, &period, &port.code).await?;
-    let (from_ms, to_ms) = period_bounds_ms(&port.zone, &period);
-    let episodes = data::episodes(warehouse, &port.code, "hourly_report", from_ms, to_ms).await?;
+    let bounds = period_bounds_ms(&port.zone, &period);
+    let episodes = data::episodes(warehouse, &port.code, "hourly_report", bounds, None).await?;
+    let form = filter_form(
+        context,
+        FilterForm {
+            params: &[Param::From, Param::To],
+            filters: filters.clone(),
+            period: Some(period),
+            ports: Vec::new(),
+            terminals: Vec::new(),
+        },
+    );
 
     let optional_minutes =
         |v: Option<f64>| v.map_or_else(|| labels.no_value.to_string(), |v| lang.minutes(v));
     let threshold = lang.waited_over(week.wait_threshold_minutes);
-    let bottlenecks_met = week.bottleneck_hours <= week.max_bottleneck_hours as f64;
+    // The weekly allowance judges a week; other periods are shown without a verdict.
+    let bottlenecks_met = period
+        .is_week()
+        .then_some(week.bottleneck_hours <= week.max_bottleneck_hours as f64);
+    let hours_target = if period.is_week() {
+        weekly_hours_target_text(lang, week.max_bottleneck_hours)
+    } else {
+        format!(
+            "{} ({})",
+            weekly_hours_target_text(lang, week.max_bottleneck_hours),
+            labels.weekly_target_only
+        )
+    };
+    let period_text = if filters.from.is_none() && filters.to.is_none() {
+        format!(
+            "{} · {}",
+            period_line(lang, &period, &week.targets_version),
+            labels.benchmark_period
+        )
+    } else {
+        period_line(lang, &period, &week.targets_version)
+    };
     let figure = (!hours.is_empty())
         .then(|| wait_chart(lang, port, &period, &week, &hours))
         .transpose()?;
@@ -470,8 +520,9 @@ async fn benchmark_page(
         {port_header(context, port)}
         <p class="lead">{labels.benchmark_note}</p>
         <p class="period">
-            {format!("{} · {}", period_line(lang, &period, &week.targets_version), labels.benchmark_period)}
+            {period_text}
         </p>
+        {form}
         <dl class="figures">
             <div class="figure">
                 <dt>{labels.passengers}</dt>
@@ -495,16 +546,10 @@ async fn benchmark_page(
                     {week.share_over_threshold.map_or_else(|| labels.no_value.to_string(), |s| lang.percent(s))}
                 </dd>
             </div>
-            <div class=figure_class(Some(bottlenecks_met))>
+            <div class=figure_class(bottlenecks_met)>
                 <dt>{labels.bottleneck_hours}</dt>
                 <dd class="value">{lang.hours(week.bottleneck_hours)}</dd>
-                <dd>
-                    {verdict(
-                        lang,
-                        Some(bottlenecks_met),
-                        weekly_hours_target_text(lang, week.max_bottleneck_hours),
-                    )}
-                </dd>
+                <dd>{verdict_or(lang, bottlenecks_met, hours_target, labels.not_judged)}</dd>
             </div>
         </dl>
         {chart}

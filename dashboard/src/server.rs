@@ -24,12 +24,10 @@ use gerbang_query::Warehouse;
 
 use crate::cache::{CachedPage, PageCache, PageKey, PageRoute, none_match_names};
 use crate::error::Result;
+use crate::filters::{self, Filters, Param};
 use crate::i18n::Lang;
-use crate::layout::{PageContext, error_page, not_found_page};
-use crate::{overview, port};
-
-/// The stylesheet every page links to.
-const STYLESHEET: &str = include_str!("gerbang.css");
+use crate::layout::{PageContext, STYLESHEET, Section, error_page, not_found_page};
+use crate::{agencies, benchmarks, glossary, health, overview, port};
 
 /// How long the `lang` cookie remembers a visitor's choice: a year.
 const LANG_COOKIE_MAX_AGE_SECONDS: u32 = 365 * 24 * 60 * 60;
@@ -47,6 +45,10 @@ pub(crate) fn router_with_cache(warehouse: Arc<Warehouse>, pages: Arc<PageCache>
     Router::new()
         .route("/", get(overview_handler))
         .route("/port/{code}", get(port_handler))
+        .route("/agencies", get(agencies_handler))
+        .route("/health", get(health_handler))
+        .route("/benchmarks", get(benchmarks_handler))
+        .route("/glossary", get(glossary_handler))
         .route("/static/gerbang.css", get(stylesheet))
         .fallback(not_found_handler)
         .with_state(Dashboard { warehouse, pages })
@@ -73,7 +75,7 @@ impl Dashboard {
     /// unless it is an error page). `draw` is not run unless the page is drawn.
     async fn respond(
         &self,
-        route: PageRoute,
+        (route, filters): (PageRoute, &Filters),
         choice: LangChoice,
         request: &HeaderMap,
         draw: impl Future<Output = CachedPage>,
@@ -81,6 +83,7 @@ impl Dashboard {
         let key = PageKey {
             data_version: self.warehouse.data_version(),
             route,
+            filters: filters.canonical(),
             lang: choice.lang,
         };
         let etag = key.etag();
@@ -161,10 +164,18 @@ impl LangChoice {
     }
 }
 
-fn page_context(warehouse: &Warehouse, lang: Lang, path: &str) -> PageContext {
+fn page_context(
+    warehouse: &Warehouse,
+    lang: Lang,
+    (path, section): (&str, Section),
+    filters: &Filters,
+) -> PageContext {
     PageContext {
         lang,
         path: path.to_string(),
+        query: filters.canonical(),
+        section,
+        meeting: filters.meeting,
         data_version: warehouse.data_version(),
         targets_version: warehouse.targets().version.clone(),
     }
@@ -227,8 +238,18 @@ fn drawn_or_error(context: &PageContext, page: Result<String>) -> CachedPage {
 
 /// The not-found page: the same for every address, so one cache entry per language.
 async fn draw_not_found(warehouse: &Warehouse, lang: Lang) -> CachedPage {
-    let context = page_context(warehouse, lang, "/");
+    let context = page_context(
+        warehouse,
+        lang,
+        ("/", Section::Elsewhere),
+        &Filters::default(),
+    );
     drawn(StatusCode::NOT_FOUND, not_found_page(&context))
+}
+
+/// The filters of a request, for a page that reads `params`.
+fn filters_of(warehouse: &Warehouse, query: Option<&str>, params: &[Param]) -> Filters {
+    Filters::parse(query, params, warehouse.ports())
 }
 
 async fn overview_handler(
@@ -238,13 +259,89 @@ async fn overview_handler(
 ) -> Response {
     let choice = LangChoice::of(query.as_deref(), &headers);
     let warehouse = &dashboard.warehouse;
+    let filters = filters_of(warehouse, query.as_deref(), filters::OVERVIEW_PARAMS);
     let draw = async {
-        let context = page_context(warehouse, choice.lang, "/");
-        let page = overview::overview_page(warehouse, &context).await;
+        let context = page_context(warehouse, choice.lang, ("/", Section::Overview), &filters);
+        let page = overview::overview_page(warehouse, &context, &filters).await;
         drawn_or_error(&context, page)
     };
     dashboard
-        .respond(PageRoute::Overview, choice, &headers, draw)
+        .respond((PageRoute::Overview, &filters), choice, &headers, draw)
+        .await
+}
+
+async fn agencies_handler(
+    State(dashboard): State<Dashboard>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let choice = LangChoice::of(query.as_deref(), &headers);
+    let warehouse = &dashboard.warehouse;
+    let filters = filters_of(warehouse, query.as_deref(), filters::PORT_AND_DATES);
+    let draw = async {
+        let place = ("/agencies", Section::Agencies);
+        let context = page_context(warehouse, choice.lang, place, &filters);
+        let page = agencies::agencies_page(warehouse, &context, &filters).await;
+        drawn_or_error(&context, page)
+    };
+    dashboard
+        .respond((PageRoute::Agencies, &filters), choice, &headers, draw)
+        .await
+}
+
+async fn health_handler(
+    State(dashboard): State<Dashboard>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let choice = LangChoice::of(query.as_deref(), &headers);
+    let warehouse = &dashboard.warehouse;
+    let filters = filters_of(warehouse, query.as_deref(), filters::PORT_AND_DATES);
+    let draw = async {
+        let place = ("/health", Section::Health);
+        let context = page_context(warehouse, choice.lang, place, &filters);
+        let page = health::health_page(warehouse, &context, &filters).await;
+        drawn_or_error(&context, page)
+    };
+    dashboard
+        .respond((PageRoute::Health, &filters), choice, &headers, draw)
+        .await
+}
+
+async fn benchmarks_handler(
+    State(dashboard): State<Dashboard>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let choice = LangChoice::of(query.as_deref(), &headers);
+    let warehouse = &dashboard.warehouse;
+    let filters = filters_of(warehouse, query.as_deref(), filters::PORT_AND_DATES);
+    let draw = async {
+        let place = ("/benchmarks", Section::Benchmarks);
+        let context = page_context(warehouse, choice.lang, place, &filters);
+        let page = benchmarks::benchmarks_page(warehouse, &context, &filters).await;
+        drawn_or_error(&context, page)
+    };
+    dashboard
+        .respond((PageRoute::Benchmarks, &filters), choice, &headers, draw)
+        .await
+}
+
+async fn glossary_handler(
+    State(dashboard): State<Dashboard>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let choice = LangChoice::of(query.as_deref(), &headers);
+    let warehouse = &dashboard.warehouse;
+    let filters = Filters::default();
+    let draw = async {
+        let place = ("/glossary", Section::Glossary);
+        let context = page_context(warehouse, choice.lang, place, &filters);
+        drawn(StatusCode::OK, glossary::glossary_page(warehouse, &context))
+    };
+    dashboard
+        .respond((PageRoute::Glossary, &filters), choice, &headers, draw)
         .await
 }
 
@@ -259,20 +356,30 @@ async fn port_handler(
     let Some(registered) = warehouse.ports().get(&code.trim().to_ascii_uppercase()) else {
         let draw = draw_not_found(warehouse, choice.lang);
         return dashboard
-            .respond(PageRoute::NotFound, choice, &headers, draw)
+            .respond(
+                (PageRoute::NotFound, &Filters::default()),
+                choice,
+                &headers,
+                draw,
+            )
             .await;
     };
+    let filters = filters_of(warehouse, query.as_deref(), filters::PORT_PARAMS);
     let route = PageRoute::Port(registered.code.clone());
     let draw = async {
+        let path = format!("/port/{}", registered.code);
         let context = page_context(
             warehouse,
             choice.lang,
-            &format!("/port/{}", registered.code),
+            (&path, Section::Elsewhere),
+            &filters,
         );
-        let page = port::port_page(warehouse, &context, registered).await;
+        let page = port::port_page(warehouse, &context, registered, &filters).await;
         drawn_or_error(&context, page)
     };
-    dashboard.respond(route, choice, &headers, draw).await
+    dashboard
+        .respond((route, &filters), choice, &headers, draw)
+        .await
 }
 
 async fn not_found_handler(
@@ -283,15 +390,22 @@ async fn not_found_handler(
     let choice = LangChoice::of(uri.query(), &headers);
     let draw = draw_not_found(&dashboard.warehouse, choice.lang);
     dashboard
-        .respond(PageRoute::NotFound, choice, &headers, draw)
+        .respond(
+            (PageRoute::NotFound, &Filters::default()),
+            choice,
+            &headers,
+            draw,
+        )
         .await
 }
 
+/// The stylesheet. Pages link to it with a hash of its content in the address, so a
+/// browser may keep it for a year: a new stylesheet has a new address.
 async fn stylesheet() -> Response {
     (
         [
             (CONTENT_TYPE, "text/css; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=3600"),
+            (CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
         STYLESHEET,
     )

@@ -43,6 +43,12 @@ fn text(values: Vec<String>) -> ArrayRef {
 }
 
 fn crossings(travellers: &[Traveller]) -> RecordBatch {
+    let lanes = vec!["counter"; travellers.len()];
+    crossings_in_lanes(travellers, &lanes)
+}
+
+/// [`crossings`], each traveller through the lane kind at the same index of `lanes`.
+fn crossings_in_lanes(travellers: &[Traveller], lanes: &[&str]) -> RecordBatch {
     let registry = PortRegistry::embedded();
     let mut joined = Vec::new();
     let mut local_dates = Vec::new();
@@ -72,7 +78,7 @@ fn crossings(travellers: &[Traveller]) -> RecordBatch {
         utc_ms(joined.iter().map(|t| ms(t) - ms(t) % (60 * minute))),
         same("T3"),
         same("A1"),
-        same("counter"),
+        text(lanes.iter().map(|l| l.to_string()).collect()),
         same("arrival"),
         same("foreigner"),
         same("SG"),
@@ -727,4 +733,407 @@ async fn a_change_that_rounds_to_zero_reads_as_no_change() {
             "= no change from last week",
         ]
     );
+}
+
+/// [`week_fixture`] with four more CGK travellers on Tuesday 20 October at 08:00 WIB who
+/// went through an autogate in 2, 3, 4 and 5 minutes.
+fn lanes_router_tables() -> Vec<(String, Vec<RecordBatch>)> {
+    let mut travellers = week_fixture();
+    let mut lanes = vec!["counter"; travellers.len()];
+    travellers.extend((2..=5).map(|clearance| Traveller {
+        port: "CGK",
+        local: (2026, 10, 20, 8),
+        clearance,
+    }));
+    lanes.extend(["autogate"; 4]);
+    vec![
+        (
+            "crossings".to_string(),
+            vec![crossings_in_lanes(&travellers, &lanes)],
+        ),
+        ("wait_hourly".to_string(), vec![jfk_reports()]),
+    ]
+}
+
+#[tokio::test]
+async fn lane_filter_changes_the_numbers_and_travels_with_links_and_the_language_switch() {
+    let app = router(Arc::new(warehouse(lanes_router_tables()).await));
+    let all = get(app.clone(), "/?lang=en", &[]).await;
+    assert!(
+        tile(&all.body, "CGK").contains("<dd class=\"value\">14</dd>"),
+        "ten counter and four autogate travellers"
+    );
+    // p90 of 2, 3, 4, 5 minutes: rank 0.9 × 3 = 2.7, so 4 + 0.7 × (5 − 4) = 4.7.
+    let autogate = get(app.clone(), "/?lane=autogate&lang=en", &[]).await;
+    assert_eq!(autogate.status, StatusCode::OK, "{}", autogate.body);
+    let cgk = tile(&autogate.body, "CGK");
+    assert!(cgk.contains("<dd class=\"value\">4</dd>"), "{cgk}");
+    assert!(cgk.contains("4.7 min"), "{cgk}");
+    assert!(
+        cgk.contains("href=\"/port/CGK?lane=autogate&amp;lang=en\""),
+        "the port's page opens on the same travellers: {cgk}"
+    );
+    assert!(autogate.body.contains("Showing: Autogate"));
+    assert!(
+        autogate
+            .body
+            .contains("<option value=\"autogate\" selected"),
+        "the form shows the filter in force"
+    );
+    assert!(
+        autogate
+            .body
+            .contains("href=\"/?lane=autogate&amp;lang=id\""),
+        "the language switch keeps the filters"
+    );
+    assert!(
+        !tiles(&autogate.body).any(|t| t.contains("/port/DPS?")),
+        "DPS has no autogate travellers, so no tile"
+    );
+
+    let port = get(app.clone(), "/port/CGK?lang=en&lane=autogate", &[]).await;
+    let row = port
+        .body
+        .split("<tr>")
+        .find(|row| row.contains("Tuesday 20 October 2026</th>"))
+        .expect("a row for the day");
+    assert!(row.contains(">4<") && row.contains("4.7"), "{row}");
+    assert!(
+        port.body
+            .contains("Bottleneck hours are defined per port and terminal"),
+        "says why bottleneck hours do not follow the lane filter"
+    );
+    let counters = get(app.clone(), "/port/CGK?lane=counter&lang=en", &[]).await;
+    assert!(
+        counters.body.contains("45.5"),
+        "the ten counter travellers' p90"
+    );
+
+    // The same filters in another order, and a parameter the page does not read, are one
+    // page with one tag; other filters are another page.
+    let reordered = get(app.clone(), "/?utm=x&lang=en&lane=autogate", &[]).await;
+    assert_eq!(header(&reordered, "etag"), header(&autogate, "etag"));
+    assert_ne!(header(&autogate, "etag"), header(&all, "etag"));
+    let hostile = get(app, "/?lane=autogate'--&lang=en", &[]).await;
+    assert_eq!(hostile.status, StatusCode::OK);
+    assert_eq!(
+        header(&hostile, "etag"),
+        header(&all, "etag"),
+        "an unknown value is ignored"
+    );
+}
+
+#[tokio::test]
+async fn a_chosen_date_range_is_reported_and_weekly_allowances_are_not_applied_to_it() {
+    let app = router(Arc::new(warehouse(lanes_router_tables()).await));
+    let page = get(app, "/?from=2026-10-07&to=2026-10-20&lang=en", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("Wednesday 7 October 2026 – Tuesday 20 October 2026")
+    );
+    let cgk = tile(&page.body, "CGK");
+    // The fourteen travellers of the week and the one of Saturday 10 October.
+    assert!(cgk.contains("<dd class=\"value\">15</dd>"), "{cgk}");
+    assert!(cgk.contains("no data in the previous 14 days"), "{cgk}");
+    assert!(cgk.contains("not judged"), "{cgk}");
+}
+
+#[tokio::test]
+async fn meeting_mode_refreshes_itself_without_forms_and_print_has_a_summary_table() {
+    let app = router(Arc::new(warehouse(lanes_router_tables()).await));
+    let meeting = get(app.clone(), "/?mode=meeting&lang=en", &[]).await;
+    let body = &meeting.body;
+    assert!(body.contains("<meta http-equiv=\"refresh\" content=\"300\""));
+    assert!(body.contains("<body class=\"meeting\""));
+    assert!(!body.contains("<form"), "no form on the projector");
+    assert!(body.contains("Leave meeting mode"));
+    let normal = get(app, "/?lang=en", &[]).await;
+    assert!(!normal.body.contains("http-equiv=\"refresh\""));
+    assert!(normal.body.contains("href=\"/?mode=meeting&amp;lang=en\""));
+    let table = normal
+        .body
+        .split("class=\"print-only summary-table\"")
+        .nth(1)
+        .expect("a summary table for print");
+    let cgk_row = table
+        .split("<tr>")
+        .find(|row| row.contains("(CGK)"))
+        .expect("a row for CGK");
+    assert!(cgk_row.contains("✗ missed (≤ 35 min)"), "{cgk_row}");
+}
+
+#[tokio::test]
+async fn every_page_is_linked_from_the_navigation_and_marks_where_the_visitor_is() {
+    let app = router(Arc::new(warehouse(lanes_router_tables()).await));
+    for (path, current) in [
+        ("/agencies", "Agencies"),
+        ("/health", "Data health"),
+        ("/benchmarks", "Benchmarks"),
+        ("/glossary", "KPI glossary"),
+    ] {
+        let page = get(app.clone(), &format!("{path}?lang=en"), &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        assert!(
+            page.body.contains(&format!(
+                "<a href=\"{path}?lang=en\" aria-current=\"page\">{current}</a>"
+            )),
+            "{path}"
+        );
+        for other in ["/?lang=en", "/agencies?lang=en", "/glossary?lang=en"] {
+            assert!(page.body.contains(&format!("href=\"{other}\"")), "{path}");
+        }
+        let indonesian = get(app.clone(), &format!("{path}?lang=id"), &[]).await;
+        for english in [
+            "Weekly overview",
+            "Data health",
+            "Agencies",
+            "KPI glossary",
+            "Apply",
+            "Clear filters",
+            "Entry point",
+            "Period",
+        ] {
+            assert!(
+                !indonesian.body.contains(&format!(">{english}<")),
+                "{path} in Indonesian still says '{english}'"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn glossary_lists_every_kpi_with_its_target_from_the_targets_file() {
+    let tables = vec![("crossings".to_string(), vec![crossings(&week_fixture())])];
+    let warehouse = warehouse(tables).await;
+    let kpis: Vec<String> = warehouse
+        .views()
+        .iter()
+        .filter(|v| v.kind == gerbang_query::kpi::ViewKind::Kpi)
+        .map(|v| v.name.clone())
+        .collect();
+    let app = router(Arc::new(warehouse));
+    let english = get(app.clone(), "/glossary?lang=en", &[]).await;
+    for name in &kpis {
+        assert!(
+            english.body.contains(&format!("<section id=\"{name}\"")),
+            "{name} is missing"
+        );
+    }
+    assert!(
+        english
+            .body
+            .contains("Clearance time p90 at most 30 min; CGK 35 min, DPS 35 min")
+    );
+    assert!(english.body.contains("Clearance time per hour"));
+    let indonesian = get(app, "/glossary?lang=id", &[]).await;
+    assert!(indonesian.body.contains("Waktu penyelesaian per jam"));
+    assert!(
+        indonesian
+            .body
+            .contains("Waktu penyelesaian p90 paling lama 30 menit; CGK 35 menit, DPS 35 menit")
+    );
+    assert!(
+        indonesian.body.contains("<dd lang=\"en\">"),
+        "definitions say they are English"
+    );
+}
+
+#[tokio::test]
+async fn agencies_compare_service_levels_against_the_mou() {
+    let tables = vec![("crossings".to_string(), vec![crossings(&week_fixture())])];
+    let app = router(Arc::new(warehouse(tables).await));
+    let page = get(app.clone(), "/agencies?lang=en", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // CGK: 6 of 10 cleared within 30 minutes (5 … 30); DPS: all 4. 10 of 14 = 71.4%,
+    // below the 90% the MoU requires.
+    assert!(page.body.contains("71.4% within 30 min"), "{}", page.body);
+    assert!(page.body.contains("14</span> travellers processed"));
+    let cell = page
+        .body
+        .split("71.4% within 30 min")
+        .nth(1)
+        .and_then(|rest| rest.split("</td>").next())
+        .expect("the immigration service-level cell");
+    assert!(
+        cell.contains("✗") && cell.contains("target ≥ 90.0%"),
+        "{cell}"
+    );
+    let cgk = get(app, "/agencies?port=CGK&lang=id", &[]).await;
+    assert!(cgk.body.contains("60,0% dalam 30 menit"), "{}", cgk.body);
+}
+
+#[tokio::test]
+async fn benchmarks_put_our_queue_waits_in_the_report_buckets_next_to_jfk() {
+    let tables = vec![
+        ("crossings".to_string(), vec![crossings(&week_fixture())]),
+        ("wait_hourly".to_string(), vec![jfk_reports()]),
+    ];
+    let app = router(Arc::new(warehouse(tables).await));
+    let page = get(app, "/benchmarks?port=CGK&lang=en", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let row = |code: &str| {
+        page.body
+            .split("<tr>")
+            .find(|row| row.contains(&format!("({code})</th>")))
+            .unwrap_or_else(|| panic!("no row for {code}"))
+            .to_string()
+    };
+    // CGK's queue waits are clearance − 2: 3, 8, …, 48 minutes. 0–15: 3, 8, 13; 16–30:
+    // 18, 23, 28; 31–45: 33, 38, 43; 46–60: 48.
+    let cgk = row("CGK");
+    assert!(
+        cgk.contains("<td class=\"num\">30.0%</td><td class=\"num\">30.0%</td><td class=\"num\">30.0%</td><td class=\"num\">10.0%</td>"),
+        "{cgk}"
+    );
+    // JFK: 150, 30, 15 and 5 of 200 passengers.
+    let jfk = row("JFK");
+    assert!(
+        jfk.contains("<td class=\"num\">75.0%</td><td class=\"num\">15.0%</td>"),
+        "{jfk}"
+    );
+    assert!(jfk.contains("30 Dec 2018"), "its own dates: {jfk}");
+    assert!(page.body.contains("<title id=\"wait-bars-title\">"));
+    assert!(!page.body.contains("(DPS)</th>"), "the port filter holds");
+}
+
+/// `ingest_runs` rows: one file per agency and night.
+fn ingest_runs(files: &[(&str, &str, &str, u64, u64, &str)]) -> RecordBatch {
+    let night = |text: &str| date32(NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date"));
+    let exported = |text: &str| {
+        DateTime::parse_from_rfc3339(text)
+            .expect("a time")
+            .timestamp_millis()
+    };
+    let n = files.len();
+    let columns: Vec<ArrayRef> = vec![
+        text(vec!["run-1".to_string(); n]),
+        Arc::new(datafusion::arrow::array::UInt64Array::from(vec![1u64; n])),
+        utc_ms(files.iter().map(|f| exported(f.5))),
+        utc_ms(files.iter().map(|f| exported(f.5))),
+        text(
+            files
+                .iter()
+                .map(|f| format!("{}_{}_{}.dat", f.0, f.1, f.2))
+                .collect(),
+        ),
+        text(files.iter().map(|f| f.0.to_string()).collect()),
+        text(vec!["0".repeat(64); n]),
+        Arc::new(datafusion::arrow::array::UInt64Array::from(
+            files.iter().map(|f| f.3).collect::<Vec<_>>(),
+        )),
+        Arc::new(datafusion::arrow::array::UInt64Array::from(
+            files.iter().map(|f| f.3 - f.4).collect::<Vec<_>>(),
+        )),
+        Arc::new(datafusion::arrow::array::UInt64Array::from(
+            files.iter().map(|f| f.4).collect::<Vec<_>>(),
+        )),
+        text(files.iter().map(|f| f.0.to_string()).collect()),
+        text(files.iter().map(|f| f.1.to_string()).collect()),
+        Arc::new(Date32Array::from(
+            files.iter().map(|f| night(f.2)).collect::<Vec<_>>(),
+        )),
+        utc_ms(files.iter().map(|f| exported(f.5))),
+    ];
+    RecordBatch::try_new(gerbang_query::warehouse::ingest_runs_schema(), columns)
+        .expect("fixture matches the schema")
+}
+
+#[tokio::test]
+async fn data_health_shows_which_feed_is_behind_or_late_and_why_rows_were_rejected() {
+    // CGK: Immigration delivered the nights of 19 and 20 October, each by 01:00 WIB the
+    // next morning (on time), 2 of 100 rows of the second rejected as duplicates.
+    // Customs delivered only the 19th, at 07:30 WIB on the 20th: late (after 06:00), and
+    // behind (the port's latest night is the 20th) with one night missing.
+    let runs = ingest_runs(&[
+        (
+            "immigration",
+            "CGK",
+            "2026-10-19",
+            80,
+            0,
+            "2026-10-19T18:00:00Z",
+        ),
+        (
+            "immigration",
+            "CGK",
+            "2026-10-20",
+            100,
+            2,
+            "2026-10-20T18:00:00Z",
+        ),
+        (
+            "customs",
+            "CGK",
+            "2026-10-19",
+            10,
+            0,
+            "2026-10-20T00:30:00Z",
+        ),
+    ]);
+    let reject = |record: i64| -> [String; 6] {
+        [
+            "run-1".into(),
+            "bcm".into(),
+            "immigration_CGK_2026-10-20.dat".into(),
+            record.to_string(),
+            format!("duplicate: crossings record CGK-{record} was already given"),
+            "{}".into(),
+        ]
+    };
+    let rows = [reject(7), reject(9)];
+    let column = |i: usize| text(rows.iter().map(|r| r[i].clone()).collect());
+    let rejects = RecordBatch::try_new(
+        Table::Rejects.schema(),
+        vec![
+            column(0),
+            column(1),
+            column(2),
+            Arc::new(Int64Array::from(vec![7, 9])),
+            column(4),
+            column(5),
+        ],
+    )
+    .expect("fixture matches the schema");
+    let tables = vec![
+        ("crossings".to_string(), vec![crossings(&week_fixture())]),
+        ("ingest_runs".to_string(), vec![runs]),
+        ("rejects".to_string(), vec![rejects]),
+    ];
+    let app = router(Arc::new(warehouse(tables).await));
+    let page = get(app.clone(), "/health?lang=en", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let body = &page.body;
+    assert!(
+        body.contains("1 of 2 feeds are delivered on time."),
+        "{body}"
+    );
+    let matrix = body
+        .split("<table class=\"matrix\">")
+        .nth(1)
+        .expect("the matrix");
+    let cells: Vec<&str> = matrix.split("<td class=").skip(1).collect();
+    // Columns in the traveller's order: Immigration, then Customs.
+    assert!(
+        cells[0].contains("✓") && cells[0].contains("on time") && cells[0].contains("Tue 20/10"),
+        "{}",
+        cells[0]
+    );
+    assert!(
+        cells[1].contains("✗") && cells[1].contains("behind") && cells[1].contains("Mon 19/10"),
+        "{}",
+        cells[1]
+    );
+    assert!(cells[1].contains("Files late: 1") && cells[1].contains("Nights missing: 1"));
+    let reasons = body
+        .split("id=\"rejects-title\"")
+        .nth(1)
+        .expect("the rejects");
+    assert!(
+        reasons.contains(">duplicate<") && reasons.contains(">2<"),
+        "{reasons}"
+    );
+    let indonesian = get(app, "/health?lang=id", &[]).await;
+    assert!(indonesian.body.contains(">duplikat<"));
+    assert!(indonesian.body.contains("tertinggal"));
 }

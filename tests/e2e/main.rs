@@ -4,6 +4,7 @@
 // Tests fail loudly on anything unexpected; unwrapping is how they say so.
 #![allow(clippy::unwrap_used)]
 
+mod browser;
 mod cli;
 mod crash;
 mod crosscheck;
