@@ -45,6 +45,9 @@ pub enum IngestError {
     /// The lake's commit log is unreadable: a defect or outside tampering.
     #[error("the lake's commit log is damaged at {path}: {message}")]
     CorruptLog { path: String, message: String },
+    /// Work stopped in a way the code does not expect (a bug): the run committed nothing.
+    #[error("{0}")]
+    Interrupted(String),
     #[error("arrow: {0}")]
     Arrow(#[from] ArrowError),
     #[error("parquet: {0}")]

@@ -18,9 +18,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::DataType;
 use datafusion::parquet::arrow::AsyncArrowWriter;
 use datafusion::parquet::basic::{Compression, ZstdLevel};
 use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+use datafusion::parquet::schema::types::ColumnPath;
 use futures::TryStreamExt;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
@@ -178,15 +180,34 @@ impl Lake {
     pub fn open(location: &str) -> Result<Lake> {
         let url = location_url(location)?;
         if url.scheme() == "file" {
-            let dir = url.to_file_path().map_err(|()| {
-                IngestError::Config(format!("'{location}' is not a usable local path"))
-            })?;
+            let dir = local_dir(&url, location)?;
             std::fs::create_dir_all(&dir).map_err(|source| IngestError::Io {
                 context: format!("creating the lake folder {}", dir.display()),
                 source,
             })?;
         }
-        let (store, root) = open_store(&url, location)?;
+        Self::at(&url, location)
+    }
+
+    /// Opens a lake that must already be there, for commands that only read it: a local
+    /// folder that does not exist is an error saying how to create it, not a new empty lake
+    /// (a mistyped path would otherwise read as a lake without data). An object-store
+    /// prefix cannot be told apart from an empty lake and opens as one.
+    pub fn open_existing(location: &str) -> Result<Lake> {
+        let url = location_url(location)?;
+        if url.scheme() == "file" && !local_dir(&url, location)?.exists() {
+            return Err(IngestError::Config(format!(
+                "the lake at {location} does not exist: check the path, or create it by \
+                 landing the nightly exports with `gerbang ingest --inbox <folder> --lake \
+                 {location}`"
+            )));
+        }
+        Self::at(&url, location)
+    }
+
+    /// The lake at `url`; a local folder must be there already.
+    fn at(url: &Url, location: &str) -> Result<Lake> {
+        let (store, root) = open_store(url, location)?;
         let mut store_url = url.clone();
         store_url.set_path("/");
         store_url.set_query(None);
@@ -301,7 +322,8 @@ impl Lake {
         relative.push_str(file_name);
         let path = self.path(&relative);
         let writer = object_store::buffered::BufWriter::new(self.store(), path.clone());
-        let parquet = AsyncArrowWriter::try_new(writer, table.schema(), Some(writer_properties()))?;
+        let parquet =
+            AsyncArrowWriter::try_new(writer, table.schema(), Some(writer_properties(table)))?;
         Ok(PartitionWriter {
             store: self.store(),
             parquet,
@@ -343,12 +365,25 @@ impl Lake {
 
 /// Data files are sorted by time within a partition and carry page-level statistics so that
 /// DataFusion can prune row groups and pages on the columns KPIs filter by.
-fn writer_properties() -> WriterProperties {
-    WriterProperties::builder()
+fn writer_properties(table: Table) -> WriterProperties {
+    let mut builder = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         .set_statistics_enabled(EnabledStatistics::Page)
-        .set_max_row_group_row_count(Some(128 * 1024))
-        .build()
+        .set_max_row_group_row_count(Some(128 * 1024));
+    // Columns whose values hardly repeat (record ids, traveller keys, times to the
+    // millisecond) get no dictionary: building one costs time for every value, and the
+    // writer gives it up anyway once it grows past its limit.
+    let keys = table.key_columns();
+    for field in table.schema().fields() {
+        let name = field.name().as_str();
+        let unique = (keys.contains(&name) && name != "port")
+            || name == "traveller_key"
+            || matches!(field.data_type(), DataType::Timestamp(..)) && name != "hour_start";
+        if unique {
+            builder = builder.set_column_dictionary_enabled(ColumnPath::from(name), false);
+        }
+    }
+    builder.build()
 }
 
 /// The object store and prefix of a location URL: a local folder (`file://` or a plain
@@ -386,6 +421,12 @@ pub fn open_store(url: &Url, location: &str) -> Result<(Box<dyn ObjectStore>, Pa
              (s3://bucket/prefix); {other}:// is not one of them"
         ))),
     }
+}
+
+/// The local folder of a `file://` lake URL.
+fn local_dir(url: &Url, location: &str) -> Result<std::path::PathBuf> {
+    url.to_file_path()
+        .map_err(|()| IngestError::Config(format!("'{location}' is not a usable local path")))
 }
 
 /// Turns a path or URL into a URL; relative paths are taken from the current directory.

@@ -19,10 +19,12 @@ mod sink;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use futures::TryStreamExt;
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt};
+use object_store::{GetResultPayload, ObjectStore, ObjectStoreExt};
 use sha2::{Digest, Sha256};
 
 use crate::error::{IngestError, Result};
@@ -35,6 +37,9 @@ use sink::Landing;
 
 /// How much of a streamed file is converted at a time. Blocks end at a line break.
 const BLOCK_BYTES: usize = 8 << 20;
+
+/// Blocks at least this large are converted in two halves on two threads.
+const PARALLEL_BYTES: usize = 1 << 20;
 
 /// What a run needs besides the inbox and the lake.
 #[derive(Debug, Clone)]
@@ -175,6 +180,7 @@ pub async fn ingest(
     let (inbox_store, prefix, files) = list_inbox(inbox).await?;
 
     let mut landing = Landing::new(lake, &run_id);
+    let registry = Arc::new(options.registry.clone());
     let mut keys = KeyIndex::new(&snapshot);
     let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
     let mut sources = Vec::new();
@@ -269,6 +275,7 @@ pub async fn ingest(
                     file,
                     feed,
                     &context,
+                    &registry,
                     copy_of.as_deref(),
                     file_number,
                     &mut tally,
@@ -505,6 +512,7 @@ async fn stream_file(
     file: &InboxFile,
     feed: Feed,
     context: &FeedContext<'_>,
+    registry: &Arc<PortRegistry>,
     copy_of: Option<&str>,
     file_number: u32,
     tally: &mut Tally,
@@ -514,14 +522,16 @@ async fn stream_file(
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<()> {
     let display = context.source_file;
-    let mut stream = store
-        .get(&file.path)
-        .await
-        .map_err(IngestError::store(format!("reading {display}")))?
-        .into_stream();
+    let mut stream = open_chunks(store, &file.path, display).await?;
     let mut pending: Vec<u8> = Vec::new();
     let mut first_line = 1u64;
     let mut header: Option<String> = None;
+    let owned = OwnedContext {
+        registry: Arc::clone(registry),
+        key: context.key.cloned(),
+        source_file: Arc::from(display),
+    };
+    let mut converted: Option<(Vec<u8>, u64, Result<FeedOutput>)> = None;
     let mut done_bytes = 0u64;
     loop {
         let chunk = stream
@@ -547,49 +557,198 @@ async fn stream_file(
         let rest = pending.split_off(cut);
         let block = std::mem::replace(&mut pending, rest);
         if !block.is_empty() {
-            let lines = block.iter().filter(|b| **b == b'\n').count() as u64;
-            match copy_of {
+            let lines = crate::feeds::count_newlines(&block);
+            let block_bytes = block.len() as u64;
+            // The header line, kept from the first block for those after it.
+            let file_header = (feed.has_header_line() && header.is_none()).then(|| {
+                block
+                    .split(|b| *b == b'\n')
+                    .next()
+                    .map(|line| String::from_utf8_lossy(line).trim_end().to_string())
+            });
+            let converting = match copy_of {
                 Some(first) => {
                     let skip = u64::from(feed.has_header_line() && first_line == 1);
                     let reason = duplicate_reason_of_copy(first);
                     let output = reject_all(feed, &block, first_line, skip, &reason);
                     tally.add_rejects(output, true);
+                    None
                 }
                 None => {
-                    let block_context = FeedContext {
+                    // Converted on a blocking thread while the block before it is checked
+                    // and written here: parsing and Parquet encoding use a core each.
+                    let job = BlockJob {
+                        feed,
+                        registry: Arc::clone(&owned.registry),
+                        key: owned.key.clone(),
+                        source_file: Arc::clone(&owned.source_file),
+                        header: header.clone(),
                         first_line,
-                        header: header.as_deref(),
-                        ..*context
                     };
-                    let output = convert_guarded(feed, &block, &block_context)?;
-                    let raw = RawSource::Block {
-                        bytes: &block,
-                        first_line,
-                    };
-                    tally
-                        .add_output(output, &raw, file_number, keys, landing, sources)
-                        .await?;
+                    Some(tokio::task::spawn_blocking(move || {
+                        let output = job.convert(&block);
+                        (block, job.first_line, output)
+                    }))
                 }
+            };
+            if let Some(file_header) = file_header {
+                header = file_header;
             }
-            if feed.has_header_line() && header.is_none() {
-                header = block
-                    .split(|b| *b == b'\n')
-                    .next()
-                    .map(|line| String::from_utf8_lossy(line).trim_end().to_string());
+            if let Some((block, line, output)) = converted.take() {
+                land_block(
+                    &block,
+                    line,
+                    output?,
+                    file_number,
+                    tally,
+                    keys,
+                    landing,
+                    sources,
+                )
+                .await?;
+                landing.add_rejects(feed.name(), display, &mut tally.rejects);
+                landing.bound_memory().await?;
+            }
+            if let Some(converting) = converting {
+                converted = Some(converting.await.map_err(|e| {
+                    IngestError::Interrupted(format!(
+                        "converting {display} stopped unexpectedly ({e}); nothing of this run \
+                         was committed, run ingest again"
+                    ))
+                })?);
             }
             first_line += lines;
-            done_bytes += block.len() as u64;
+            done_bytes += block_bytes;
             landing.add_rejects(feed.name(), display, &mut tally.rejects);
-            landing.bound_memory().await?;
             progress(Progress::Converting {
                 done: done_bytes,
                 bytes: file.size,
             });
         }
         if finished {
+            if let Some((block, line, output)) = converted.take() {
+                land_block(
+                    &block,
+                    line,
+                    output?,
+                    file_number,
+                    tally,
+                    keys,
+                    landing,
+                    sources,
+                )
+                .await?;
+                landing.add_rejects(feed.name(), display, &mut tally.rejects);
+                landing.bound_memory().await?;
+            }
             return Ok(());
         }
     }
+}
+
+/// A block to convert away from the async task: owns what its [`FeedContext`] borrows.
+struct BlockJob {
+    feed: Feed,
+    registry: Arc<PortRegistry>,
+    key: Option<PseudonymKey>,
+    source_file: Arc<str>,
+    header: Option<String>,
+    first_line: u64,
+}
+
+impl BlockJob {
+    /// Converts the block, in two halves on two threads when it is large: the halves are
+    /// cut at a line end, so each is a block of its own, and their outputs are joined in
+    /// line order.
+    fn convert(&self, block: &[u8]) -> Result<FeedOutput> {
+        let middle = block.len() / 2;
+        let cut = (block.len() >= PARALLEL_BYTES)
+            .then(|| memchr::memchr(b'\n', &block[middle..]))
+            .flatten()
+            .map(|at| middle + at + 1)
+            .filter(|cut| *cut < block.len());
+        let Some(cut) = cut else {
+            return self.convert_part(block, self.first_line, self.header.as_deref());
+        };
+        let (first, second) = block.split_at(cut);
+        let second_line = self.first_line + crate::feeds::count_newlines(first);
+        // The second half starts below the header line: it needs the header given to it.
+        let header = match (&self.header, self.feed.has_header_line()) {
+            (Some(header), _) => Some(header.clone()),
+            (None, true) => first
+                .split(|b| *b == b'\n')
+                .next()
+                .map(|line| String::from_utf8_lossy(line).trim_end().to_string()),
+            (None, false) => None,
+        };
+        let (one, two) = std::thread::scope(|scope| {
+            let later = scope.spawn(|| self.convert_part(second, second_line, header.as_deref()));
+            let one = self.convert_part(first, self.first_line, self.header.as_deref());
+            (one, later.join())
+        });
+        let two = two.map_err(|_| {
+            IngestError::Interrupted(format!(
+                "converting {} stopped unexpectedly; nothing of this run was committed, run \
+                 ingest again",
+                self.source_file
+            ))
+        })?;
+        let mut output = one?;
+        let two = two?;
+        output.rows_in += two.rows_in;
+        output.partitions.extend(two.partitions);
+        output.rejects.extend(two.rejects);
+        output.findings.extend(two.findings);
+        output.records_landed = match (output.records_landed, two.records_landed) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+        };
+        Ok(output)
+    }
+
+    fn convert_part(
+        &self,
+        bytes: &[u8],
+        first_line: u64,
+        header: Option<&str>,
+    ) -> Result<FeedOutput> {
+        let context = FeedContext {
+            registry: &self.registry,
+            key: self.key.as_ref(),
+            source_file: &self.source_file,
+            first_line,
+            header,
+        };
+        convert_guarded(self.feed, bytes, &context)
+    }
+}
+
+/// What a [`BlockJob`] needs from the run, shared by every block of every file.
+struct OwnedContext {
+    registry: Arc<PortRegistry>,
+    key: Option<PseudonymKey>,
+    source_file: Arc<str>,
+}
+
+/// Checks the keys of a converted block's rows and writes the new ones.
+#[allow(clippy::too_many_arguments)]
+async fn land_block(
+    block: &[u8],
+    first_line: u64,
+    output: FeedOutput,
+    file_number: u32,
+    tally: &mut Tally,
+    keys: &mut KeyIndex,
+    landing: &mut Landing<'_>,
+    sources: &[SourceFile],
+) -> Result<()> {
+    let raw = RawSource::Block {
+        bytes: block,
+        first_line,
+    };
+    tally
+        .add_output(output, &raw, file_number, keys, landing, sources)
+        .await
 }
 
 /// Converts a file or block, turning a panic in an adapter (a bug, or a library it uses
@@ -682,17 +841,65 @@ async fn read_object(
         .map_err(IngestError::store(format!("reading {display}")))
 }
 
+/// Bytes read from a local file at a time.
+const READ_CHUNK: usize = 4 << 20;
+
+/// An object's bytes as a stream of chunks. A local file is read in large chunks on the
+/// blocking pool: the store's own stream reads 8 KiB at a time, a thread hand-off each,
+/// which cost more than parsing on a large export.
+async fn open_chunks(
+    store: &Arc<dyn ObjectStore>,
+    path: &Path,
+    display: &str,
+) -> Result<BoxStream<'static, object_store::Result<Bytes>>> {
+    let result = store
+        .get(path)
+        .await
+        .map_err(IngestError::store(format!("reading {display}")))?;
+    let range = result.range.clone();
+    match result.payload {
+        GetResultPayload::File(file, _) => {
+            let chunks = futures::stream::try_unfold(
+                (Some(file), range.start),
+                move |(file, at)| async move {
+                    let Some(mut file) = file.filter(|_| at < range.end) else {
+                        return Ok(None);
+                    };
+                    let len =
+                        usize::try_from(range.end - at).map_or(READ_CHUNK, |n| n.min(READ_CHUNK));
+                    let read = tokio::task::spawn_blocking(move || {
+                        use std::io::{Read, Seek, SeekFrom};
+                        let mut buffer = vec![0u8; len];
+                        file.seek(SeekFrom::Start(at))?;
+                        file.read_exact(&mut buffer)?;
+                        Ok::<_, std::io::Error>((file, buffer))
+                    })
+                    .await;
+                    let generic = |source: Box<dyn std::error::Error + Send + Sync>| {
+                        object_store::Error::Generic {
+                            store: "LocalFileSystem",
+                            source,
+                        }
+                    };
+                    let (file, buffer) = read
+                        .map_err(|e| generic(Box::new(e)))?
+                        .map_err(|e| generic(Box::new(e)))?;
+                    Ok(Some((Bytes::from(buffer), (Some(file), at + len as u64))))
+                },
+            );
+            Ok(chunks.boxed())
+        }
+        GetResultPayload::Stream(stream) => Ok(stream),
+    }
+}
+
 /// The SHA-256 of an inbox file, read as a stream.
 async fn hash_object(
     store: &Arc<dyn ObjectStore>,
     file: &InboxFile,
     display: &str,
 ) -> Result<String> {
-    let mut stream = store
-        .get(&file.path)
-        .await
-        .map_err(IngestError::store(format!("reading {display}")))?
-        .into_stream();
+    let mut stream = open_chunks(store, &file.path, display).await?;
     let mut hasher = Sha256::new();
     while let Some(chunk) = stream
         .try_next()

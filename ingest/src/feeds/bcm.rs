@@ -13,65 +13,82 @@
 //! Passport number and name are personal data: the number becomes `traveller_key`, the
 //! name is dropped.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use datafusion::arrow::array::{
-    ArrayRef, Date32Array, Int32Array, RecordBatch, StringArray, TimestampMillisecondArray,
+    ArrayRef, Date32Array, Int32Array, RecordBatch, StringArray, StringBuilder,
+    TimestampMillisecondArray, UInt64Array,
 };
+use datafusion::arrow::compute::{SortColumn, lexsort_to_indices, take_record_batch};
 use serde::Deserialize;
 
-use super::{ByPartition, FeedContext, FeedOutput, PartitionBatch, Reject, plausible_millis};
+use super::{FeedContext, FeedOutput, PartitionBatch, Reject, plausible_millis};
 use crate::error::{IngestError, Result};
 use crate::schema::Table;
 
 /// Longer than this from queue to clearance is a broken record, not a slow day.
 const MAX_CLEARANCE_HOURS: i64 = 24;
 
+/// A BCM line as written, borrowing its text from the line where it has no escapes.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BcmRecord {
-    id_transaksi: String,
-    kode_tpi: String,
-    terminal: String,
-    loket: String,
-    jenis_loket: String,
-    arah: String,
-    kewarganegaraan: String,
-    negara: String,
-    no_penerbangan: String,
-    no_paspor: String,
+struct BcmRecord<'a> {
+    #[serde(borrow)]
+    id_transaksi: Cow<'a, str>,
+    #[serde(borrow)]
+    kode_tpi: Cow<'a, str>,
+    #[serde(borrow)]
+    terminal: Cow<'a, str>,
+    #[serde(borrow)]
+    loket: Cow<'a, str>,
+    #[serde(borrow)]
+    jenis_loket: Cow<'a, str>,
+    #[serde(borrow)]
+    arah: Cow<'a, str>,
+    #[serde(borrow)]
+    kewarganegaraan: Cow<'a, str>,
+    #[serde(borrow)]
+    negara: Cow<'a, str>,
+    #[serde(borrow)]
+    no_penerbangan: Cow<'a, str>,
+    #[serde(borrow)]
+    no_paspor: Cow<'a, str>,
     /// Accepted so the record validates, and dropped: names never land.
     #[serde(rename = "nama")]
     _nama: serde::de::IgnoredAny,
     waktu_antri: i64,
     waktu_loket: Option<i64>,
     waktu_selesai: i64,
-    hasil: String,
-    i247: I247Check,
+    #[serde(borrow)]
+    hasil: Cow<'a, str>,
+    #[serde(borrow)]
+    i247: I247Check<'a>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct I247Check {
-    status: String,
+struct I247Check<'a> {
+    #[serde(borrow)]
+    status: Cow<'a, str>,
     waktu_respons_ms: Option<i64>,
-    jenis_notice: Option<String>,
+    #[serde(borrow)]
+    jenis_notice: Option<Cow<'a, str>>,
 }
 
-/// One canonical `crossings` row.
+/// One canonical `crossings` row, borrowing its text from the record it came from.
 #[derive(Debug)]
-struct Crossing {
-    line_number: u64,
+struct Crossing<'r> {
     local_hour: i32,
     hour_start: i64,
-    terminal: String,
-    lane: String,
+    terminal: &'r str,
+    lane: &'r str,
     lane_kind: &'static str,
     direction: &'static str,
     citizenship: &'static str,
-    nationality: String,
-    carrier: String,
+    nationality: [u8; 3],
+    carrier: &'r str,
     joined_queue_at: i64,
     reached_counter_at: Option<i64>,
     cleared_at: i64,
@@ -79,14 +96,170 @@ struct Crossing {
     i247_status: &'static str,
     i247_response_ms: Option<i32>,
     i247_notice: Option<&'static str>,
-    traveller_key: String,
-    record_id: String,
+    record_id: &'r str,
+}
+
+/// The rows of one partition (port and local date), column by column: records are
+/// appended straight into Arrow builders, with no per-row allocation.
+struct Columns {
+    port: String,
+    local_date: NaiveDate,
+    records: Vec<u64>,
+    local_hour: Vec<i32>,
+    hour_start: Vec<i64>,
+    terminal: StringBuilder,
+    lane: StringBuilder,
+    lane_kind: StringBuilder,
+    direction: StringBuilder,
+    citizenship: StringBuilder,
+    nationality: StringBuilder,
+    carrier: StringBuilder,
+    joined_queue_at: Vec<i64>,
+    reached_counter_at: Vec<Option<i64>>,
+    cleared_at: Vec<i64>,
+    outcome: StringBuilder,
+    i247_status: StringBuilder,
+    i247_response_ms: Vec<Option<i32>>,
+    i247_notice: StringBuilder,
+    traveller_key: StringBuilder,
+    record_id: StringBuilder,
+}
+
+impl Columns {
+    fn new(port: &str, local_date: NaiveDate) -> Columns {
+        Columns {
+            port: port.to_string(),
+            local_date,
+            records: Vec::new(),
+            local_hour: Vec::new(),
+            hour_start: Vec::new(),
+            terminal: StringBuilder::new(),
+            lane: StringBuilder::new(),
+            lane_kind: StringBuilder::new(),
+            direction: StringBuilder::new(),
+            citizenship: StringBuilder::new(),
+            nationality: StringBuilder::new(),
+            carrier: StringBuilder::new(),
+            joined_queue_at: Vec::new(),
+            reached_counter_at: Vec::new(),
+            cleared_at: Vec::new(),
+            outcome: StringBuilder::new(),
+            i247_status: StringBuilder::new(),
+            i247_response_ms: Vec::new(),
+            i247_notice: StringBuilder::new(),
+            traveller_key: StringBuilder::new(),
+            record_id: StringBuilder::new(),
+        }
+    }
+
+    fn push(&mut self, line_number: u64, row: &Crossing<'_>, traveller_key: &str) {
+        self.records.push(line_number);
+        self.local_hour.push(row.local_hour);
+        self.hour_start.push(row.hour_start);
+        self.terminal.append_value(row.terminal);
+        self.lane.append_value(row.lane);
+        self.lane_kind.append_value(row.lane_kind);
+        self.direction.append_value(row.direction);
+        self.citizenship.append_value(row.citizenship);
+        // Checked to be three ASCII capitals.
+        self.nationality
+            .append_value(std::str::from_utf8(&row.nationality).unwrap_or("???"));
+        self.carrier.append_value(row.carrier);
+        self.joined_queue_at.push(row.joined_queue_at);
+        self.reached_counter_at.push(row.reached_counter_at);
+        self.cleared_at.push(row.cleared_at);
+        self.outcome.append_value(row.outcome);
+        self.i247_status.append_value(row.i247_status);
+        self.i247_response_ms.push(row.i247_response_ms);
+        self.i247_notice.append_option(row.i247_notice);
+        self.traveller_key.append_value(traveller_key);
+        self.record_id.append_value(row.record_id);
+    }
+
+    /// The partition's batch, ordered by queue time and record id (the order readers
+    /// expect for tight row-group statistics); most exports are in that order already.
+    fn finish(mut self) -> Result<PartitionBatch> {
+        let rows = self.records.len();
+        let days = self
+            .local_date
+            .signed_duration_since(NaiveDate::default())
+            .num_days() as i32;
+        let millis = |values: Vec<Option<i64>>| -> ArrayRef {
+            Arc::new(TimestampMillisecondArray::from(values).with_timezone("UTC"))
+        };
+        let required = |values: Vec<i64>| -> ArrayRef {
+            Arc::new(TimestampMillisecondArray::from(values).with_timezone("UTC"))
+        };
+        let joined = std::mem::take(&mut self.joined_queue_at);
+        let record_id = self.record_id.finish();
+        let sorted = (1..rows)
+            .all(|i| (joined[i - 1], record_id.value(i - 1)) <= (joined[i], record_id.value(i)));
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(vec![self.port.as_str(); rows])),
+            Arc::new(Date32Array::from(vec![days; rows])),
+            Arc::new(Int32Array::from(std::mem::take(&mut self.local_hour))),
+            required(std::mem::take(&mut self.hour_start)),
+            Arc::new(self.terminal.finish()),
+            Arc::new(self.lane.finish()),
+            Arc::new(self.lane_kind.finish()),
+            Arc::new(self.direction.finish()),
+            Arc::new(self.citizenship.finish()),
+            Arc::new(self.nationality.finish()),
+            Arc::new(self.carrier.finish()),
+            required(joined),
+            millis(std::mem::take(&mut self.reached_counter_at)),
+            required(std::mem::take(&mut self.cleared_at)),
+            Arc::new(self.outcome.finish()),
+            Arc::new(self.i247_status.finish()),
+            Arc::new(Int32Array::from(std::mem::take(&mut self.i247_response_ms))),
+            Arc::new(self.i247_notice.finish()),
+            Arc::new(self.traveller_key.finish()),
+            Arc::new(record_id),
+        ];
+        let mut batch = RecordBatch::try_new(Table::Crossings.schema(), columns)?;
+        let mut records = self.records;
+        if !sorted {
+            let order = lexsort_to_indices(
+                &[
+                    SortColumn {
+                        values: Arc::clone(batch.column(11)),
+                        options: None,
+                    },
+                    SortColumn {
+                        values: Arc::clone(batch.column(19)),
+                        options: None,
+                    },
+                    // Ties (a record given twice) keep file order, so that the first copy
+                    // lands and the later one is the duplicate.
+                    SortColumn {
+                        values: Arc::new(UInt64Array::from(records.clone())),
+                        options: None,
+                    },
+                ],
+                None,
+            )?;
+            batch = take_record_batch(&batch, &order)?;
+            records = order
+                .values()
+                .iter()
+                .map(|i| records[*i as usize])
+                .collect();
+        }
+        Ok(PartitionBatch {
+            table: Table::Crossings,
+            port: self.port,
+            local_date: self.local_date,
+            batch,
+            records,
+        })
+    }
 }
 
 pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOutput> {
     let mut output = FeedOutput::default();
-    let mut rows: ByPartition<Crossing> = ByPartition::new();
-    for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
+    let mut partitions: Vec<Columns> = Vec::new();
+    let mut key_buffer = [0u8; 32];
+    for (index, line) in super::split_lines(bytes).enumerate() {
         let line_number = context.first_line + index as u64;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -100,7 +273,7 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOut
                 continue;
             }
         };
-        let record: BcmRecord = match serde_json::from_str(text) {
+        let record: BcmRecord<'_> = match serde_json::from_str(text) {
             Ok(record) => record,
             Err(e) => {
                 output.rejects.push(Reject {
@@ -117,10 +290,22 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOut
                 file: context.source_file.to_string(),
             });
         };
-        match validate(record, context, key) {
-            Ok((partition, mut crossing)) => {
-                crossing.line_number = line_number;
-                rows.entry(partition).or_default().push(crossing);
+        match validate(&record, context) {
+            Ok((port, local_date, crossing)) => {
+                let nationality = std::str::from_utf8(&crossing.nationality).unwrap_or("???");
+                let traveller_key =
+                    key.write_traveller_key(nationality, &record.no_paspor, &mut key_buffer);
+                let at = match partitions
+                    .iter()
+                    .position(|c| c.local_date == local_date && c.port == port)
+                {
+                    Some(at) => at,
+                    None => {
+                        partitions.push(Columns::new(port, local_date));
+                        partitions.len() - 1
+                    }
+                };
+                partitions[at].push(line_number, &crossing, traveller_key);
             }
             Err(reason) => output.rejects.push(Reject {
                 record_number: line_number,
@@ -129,18 +314,9 @@ pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOut
             }),
         }
     }
-    for ((port, local_date), mut crossings) in rows {
-        crossings.sort_by(|a, b| {
-            (a.joined_queue_at, &a.record_id).cmp(&(b.joined_queue_at, &b.record_id))
-        });
-        let batch = to_batch(&port, local_date, &crossings)?;
-        output.partitions.push(PartitionBatch {
-            table: Table::Crossings,
-            port,
-            local_date,
-            batch,
-            records: crossings.iter().map(|c| c.line_number).collect(),
-        });
+    partitions.sort_by(|a, b| (&a.port, a.local_date).cmp(&(&b.port, b.local_date)));
+    for columns in partitions {
+        output.partitions.push(columns.finish()?);
     }
     Ok(output)
 }
@@ -169,21 +345,22 @@ fn time(field: &str, ms: i64) -> std::result::Result<DateTime<Utc>, String> {
     })
 }
 
-fn validate(
-    record: BcmRecord,
-    context: &FeedContext<'_>,
-    key: &crate::pseudonym::PseudonymKey,
-) -> std::result::Result<((String, chrono::NaiveDate), Crossing), String> {
-    let code = record.kode_tpi.trim().to_uppercase();
+/// Checks a record and gives its partition and row; the reason if it cannot land.
+fn validate<'r, 'c>(
+    record: &'r BcmRecord<'_>,
+    context: &FeedContext<'c>,
+) -> std::result::Result<(&'c str, NaiveDate, Crossing<'r>), String> {
+    let code = record.kode_tpi.trim();
     let port = context
         .registry
-        .get(&code)
+        .get(code)
+        .or_else(|| context.registry.get(&code.to_uppercase()))
         .ok_or_else(|| crate::reference::PortRegistry::unknown_port_reason(&record.kode_tpi))?;
     for (field, value) in [
-        ("id_transaksi", &record.id_transaksi),
-        ("terminal", &record.terminal),
-        ("loket", &record.loket),
-        ("no_paspor", &record.no_paspor),
+        ("id_transaksi", &*record.id_transaksi),
+        ("terminal", &*record.terminal),
+        ("loket", &*record.loket),
+        ("no_paspor", &*record.no_paspor),
     ] {
         if value.trim().is_empty() {
             return Err(format!("schema: {field} is empty"));
@@ -244,13 +421,17 @@ fn validate(
             ));
         }
     };
-    let nationality = record.negara.trim().to_uppercase();
-    if nationality.len() != 3 || !nationality.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(format!(
-            "schema: negara '{}' is not an ISO 3166 alpha-3 country code",
-            record.negara
-        ));
-    }
+    let nationality: [u8; 3] = match record.negara.trim().as_bytes() {
+        &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_alphabetic) => {
+            [a, b, c].map(|x| x.to_ascii_uppercase())
+        }
+        _ => {
+            return Err(format!(
+                "schema: negara '{}' is not an ISO 3166 alpha-3 country code",
+                record.negara
+            ));
+        }
+    };
     let joined = time("waktu_antri", record.waktu_antri)?;
     let cleared = time("waktu_selesai", record.waktu_selesai)?;
     let reached = record
@@ -296,17 +477,15 @@ fn validate(
         .and_then(|t| t.with_nanosecond(0))
         .ok_or_else(|| "range: waktu_antri has no hour start".to_string())?;
     let crossing = Crossing {
-        line_number: 0,
         local_hour: local.hour() as i32,
         hour_start: hour_start.timestamp_millis(),
-        terminal: record.terminal.trim().to_string(),
-        lane: record.loket.trim().to_string(),
+        terminal: record.terminal.trim(),
+        lane: record.loket.trim(),
         lane_kind,
         direction,
         citizenship,
-        traveller_key: key.traveller_key(&nationality, &record.no_paspor),
         nationality,
-        carrier: record.no_penerbangan.trim().to_string(),
+        carrier: record.no_penerbangan.trim(),
         joined_queue_at: joined.timestamp_millis(),
         reached_counter_at: reached.map(|t| t.timestamp_millis()),
         cleared_at: cleared.timestamp_millis(),
@@ -314,48 +493,9 @@ fn validate(
         i247_status,
         i247_response_ms,
         i247_notice,
-        record_id: record.id_transaksi.trim().to_string(),
+        record_id: record.id_transaksi.trim(),
     };
-    Ok(((port.code.clone(), local.date_naive()), crossing))
-}
-
-fn to_batch(port: &str, local_date: chrono::NaiveDate, rows: &[Crossing]) -> Result<RecordBatch> {
-    let days = local_date
-        .signed_duration_since(chrono::NaiveDate::default())
-        .num_days() as i32;
-    let text = |f: &dyn Fn(&Crossing) -> &str| -> ArrayRef {
-        Arc::new(StringArray::from_iter_values(rows.iter().map(f)))
-    };
-    let millis = |f: &dyn Fn(&Crossing) -> Option<i64>| -> ArrayRef {
-        Arc::new(TimestampMillisecondArray::from_iter(rows.iter().map(f)).with_timezone("UTC"))
-    };
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(StringArray::from(vec![port; rows.len()])),
-        Arc::new(Date32Array::from(vec![days; rows.len()])),
-        Arc::new(Int32Array::from_iter_values(
-            rows.iter().map(|r| r.local_hour),
-        )),
-        millis(&|r| Some(r.hour_start)),
-        text(&|r| &r.terminal),
-        text(&|r| &r.lane),
-        text(&|r| r.lane_kind),
-        text(&|r| r.direction),
-        text(&|r| r.citizenship),
-        text(&|r| &r.nationality),
-        text(&|r| &r.carrier),
-        millis(&|r| Some(r.joined_queue_at)),
-        millis(&|r| r.reached_counter_at),
-        millis(&|r| Some(r.cleared_at)),
-        text(&|r| r.outcome),
-        text(&|r| r.i247_status),
-        Arc::new(Int32Array::from_iter(
-            rows.iter().map(|r| r.i247_response_ms),
-        )),
-        Arc::new(StringArray::from_iter(rows.iter().map(|r| r.i247_notice))),
-        text(&|r| &r.traveller_key),
-        text(&|r| &r.record_id),
-    ];
-    Ok(RecordBatch::try_new(Table::Crossings.schema(), columns)?)
+    Ok((port.code.as_str(), local.date_naive(), crossing))
 }
 
 #[cfg(test)]

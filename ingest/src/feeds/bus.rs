@@ -89,7 +89,7 @@ struct Exchange {
 pub(super) fn convert(bytes: &[u8], context: &FeedContext<'_>) -> Result<FeedOutput> {
     let mut output = FeedOutput::default();
     let mut rows: ByPartition<Exchange> = ByPartition::new();
-    for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
+    for (index, line) in super::split_lines(bytes).enumerate() {
         let line_number = context.first_line + index as u64;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {

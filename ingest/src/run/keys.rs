@@ -6,7 +6,7 @@
 //! files the first time the run touches it. Memory is about 30 bytes a row.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
@@ -17,6 +17,7 @@ use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::parquet::arrow::ProjectionMask;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use object_store::ObjectStoreExt;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::error::{IngestError, Result};
 use crate::feeds::PartitionBatch;
@@ -179,6 +180,7 @@ impl KeyIndex {
             .iter()
             .filter_map(|name| part.batch.column_by_name(name))
             .collect();
+        self.seen.reserve(part.batch.num_rows());
         (0..part.batch.num_rows())
             .map(|row| {
                 let record = part.records.get(row).copied().unwrap_or(0);
@@ -196,49 +198,54 @@ impl KeyIndex {
     }
 }
 
-/// A 128-bit hash of one row's key columns.
+/// A 128-bit hash (XXH3) of one row's key columns, each written with a type tag and its
+/// length so that no two different keys give the same bytes.
 fn hash_key(columns: &[&ArrayRef], row: usize) -> u128 {
-    let mut low = DefaultHasher::new();
-    let mut high = DefaultHasher::new();
-    high.write_u8(0xa5);
-    for column in columns {
-        let hashers = [&mut low, &mut high];
-        if column.is_null(row) {
-            for h in hashers {
-                h.write_u8(0);
+    let mut bytes = [0u8; 256];
+    let mut used = 0;
+    let mut spill: Vec<u8> = Vec::new();
+    let mut put = |part: &[u8]| {
+        if spill.is_empty() && used + part.len() <= bytes.len() {
+            bytes[used..used + part.len()].copy_from_slice(part);
+            used += part.len();
+        } else {
+            if spill.is_empty() {
+                spill.extend_from_slice(&bytes[..used]);
             }
+            spill.extend_from_slice(part);
+        }
+    };
+    for column in columns {
+        if column.is_null(row) {
+            put(&[0]);
             continue;
         }
         match column.data_type() {
             DataType::Utf8 => {
                 let value = column.as_string::<i32>().value(row);
-                for h in hashers {
-                    value.hash(h);
-                }
+                put(&[1]);
+                put(&(value.len() as u64).to_le_bytes());
+                put(value.as_bytes());
             }
             DataType::Int32 => {
                 let value = column.as_primitive::<Int32Type>().value(row);
-                for h in hashers {
-                    h.write_i64(i64::from(value));
-                }
+                put(&[2]);
+                put(&i64::from(value).to_le_bytes());
             }
             DataType::Date32 => {
                 let value = column.as_primitive::<Date32Type>().value(row);
-                for h in hashers {
-                    h.write_i64(i64::from(value));
-                }
+                put(&[2]);
+                put(&i64::from(value).to_le_bytes());
             }
             DataType::Int64 => {
                 let value = column.as_primitive::<Int64Type>().value(row);
-                for h in hashers {
-                    h.write_i64(value);
-                }
+                put(&[2]);
+                put(&value.to_le_bytes());
             }
             DataType::Timestamp(..) => {
                 let value = column.as_primitive::<TimestampMillisecondType>().value(row);
-                for h in hashers {
-                    h.write_i64(value);
-                }
+                put(&[2]);
+                put(&value.to_le_bytes());
             }
             other => {
                 // Key columns are text, whole numbers or times; anything else is hashed by
@@ -246,13 +253,17 @@ fn hash_key(columns: &[&ArrayRef], row: usize) -> u128 {
                 let text = ArrayFormatter::try_new(column.as_ref(), &FormatOptions::default())
                     .map(|f| f.value(row).to_string())
                     .unwrap_or_else(|_| format!("{other}"));
-                for h in hashers {
-                    text.hash(h);
-                }
+                put(&[3]);
+                put(&(text.len() as u64).to_le_bytes());
+                put(text.as_bytes());
             }
         }
     }
-    (u128::from(high.finish()) << 64) | u128::from(low.finish())
+    if spill.is_empty() {
+        xxh3_128(&bytes[..used])
+    } else {
+        xxh3_128(&spill)
+    }
 }
 
 fn format_value(column: &dyn Array, row: usize) -> String {
