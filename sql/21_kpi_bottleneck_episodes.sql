@@ -15,11 +15,17 @@ WITH bottleneck AS (
     FROM kpi_bottleneck_hours
     WHERE is_bottleneck
 ),
+-- An hour continues the run when it starts no later than the latest end of the hours
+-- before it, not only the previous one's end. At port level, when one terminal reports the
+-- repeated daylight-saving hour once (120 minutes) and another twice (60 each), the port's
+-- hour from the first occurrence ends at the end of the second: the second lies inside it,
+-- and comparing with the previous end alone split the run in two overlapping episodes.
 marked AS (
     SELECT
         *,
-        CASE WHEN lag(hour_end) OVER (
-                PARTITION BY port, terminal, source ORDER BY hour_start) = hour_start
+        CASE WHEN max(hour_end) OVER (
+                PARTITION BY port, terminal, source ORDER BY hour_start
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) >= hour_start
             THEN 0 ELSE 1 END AS starts_episode
     FROM bottleneck
 ),

@@ -10,7 +10,7 @@
 --   time, by the time they were cleared or turned away): all of them (processed) and those
 --   let through (cleared). Lanes in use are the counters and autogates that finished at
 --   least one traveller in the hour; processed per lane is processed / lanes in use.
---   Staffed counters come from the airport or port authority's feed when it lands.
+--   Arrivals per counter the authority reports staffed: kpi_throughput_staffed_hourly.
 WITH finished AS (
     SELECT
         c.port,

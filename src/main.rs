@@ -81,8 +81,24 @@ enum Command {
         lake: String,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Run as a user of an agency with roles (e.g. customs:analyst): the query sees only
+        /// what that agency's sharing policies allow, is read-only and bounded, and is
+        /// audited. Without it the query runs with the lake's own (full) access, unaudited.
+        #[arg(long = "as", value_name = "AGENCY:ROLE[,ROLE]")]
+        as_principal: Option<String>,
+        /// The user name the audit records with --as.
+        #[arg(long, env = "USER", default_value = "cli")]
+        user: String,
+        /// Folder of sharing-policy files to use instead of the built-in ones.
+        #[arg(long, env = "GERBANG_POLICIES")]
+        policies: Option<PathBuf>,
         /// The query, e.g. "SELECT * FROM kpi_bottleneck_episodes LIMIT 10".
         query: String,
+    },
+    /// The sharing policies (data/policies/*.toml).
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
     },
     /// The KPI library.
     Kpi {
@@ -139,6 +155,24 @@ enum Command {
 enum KpiCommand {
     /// Every KPI with its titles, unit, grain and target.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Check the policy files against the warehouse's tables, views and columns, warn
+    /// about grants ending within 30 days, and list what every agency and role sees.
+    /// Exit status 1 when a policy does not fit.
+    Check {
+        /// Folder of policy files [default: the built-in data/policies].
+        #[arg(long, env = "GERBANG_POLICIES")]
+        policies: Option<PathBuf>,
+        /// Check against this lake's catalog instead of the built-in table schemas.
+        #[arg(long)]
+        lake: Option<String>,
+        /// The day to check on [default: today in Jakarta].
+        #[arg(long)]
+        on: Option<NaiveDate>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -224,11 +258,56 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Sql {
             lake,
             format,
+            as_principal,
+            user,
+            policies,
             query,
         } => {
-            let warehouse = Warehouse::open(&lake).await?;
-            let batches = warehouse.sql(&query).await?;
+            let mut warehouse = Warehouse::open(&lake).await?;
+            let batches = match as_principal {
+                Some(spec) => {
+                    warehouse = with_policies(warehouse, policies.as_deref())?;
+                    // Masked values keyed by the pseudonymisation key stay the same from
+                    // one run to the next.
+                    if let Some(key) = config.pseudonym_key()? {
+                        let secret = key.traveller_key("gerbang", "sharing-policy mask");
+                        warehouse = warehouse.with_mask_secret(secret.as_bytes());
+                    }
+                    let principal = gerbang_query::policy::Principal::parse(&user, &spec)?;
+                    let session = warehouse
+                        .session_for(&principal)
+                        .await?
+                        .with_interface("cli");
+                    let answer = session.sql(&query).await;
+                    warehouse.flush_audit().await?;
+                    answer?.batches
+                }
+                None => warehouse.sql(&query).await?,
+            };
             output::print(&batches, format)?;
+        }
+        Command::Policy {
+            command: PolicyCommand::Check { policies, lake, on },
+        } => {
+            let warehouse = match lake {
+                Some(lake) => Warehouse::open(&lake).await?,
+                None => {
+                    let registry = config.port_registry()?;
+                    let targets = gerbang_query::targets::MouTargets::embedded();
+                    Warehouse::from_tables(Vec::new(), registry, targets).await?
+                }
+            };
+            let warehouse = with_policies(warehouse, policies.as_deref())?;
+            let on = on.unwrap_or_else(|| {
+                chrono::Utc::now()
+                    .with_timezone(&chrono_tz::Asia::Jakarta)
+                    .date_naive()
+            });
+            let report = gerbang_query::policy::report::check(&warehouse, on).await?;
+            print!("{report}");
+            if !report.is_ok() {
+                bail!("the sharing policies do not fit the warehouse");
+            }
         }
         Command::Kpi {
             command: KpiCommand::List,
@@ -240,6 +319,11 @@ async fn run(cli: Cli) -> Result<()> {
             ingest_at,
             ingest_zone,
         } => {
+            // A server that lands an inbox every night may start before the first run, and
+            // creates its lake; one that only reads refuses a lake that is not there.
+            if inbox.is_some() || config.nightly_ingest.is_some() {
+                Lake::open(&lake)?;
+            }
             let warehouse = Arc::new(Warehouse::open(&lake).await?);
             let configured = config.nightly_ingest.clone();
             let nightly = match (inbox, configured) {
@@ -270,7 +354,7 @@ async fn run(cli: Cli) -> Result<()> {
             serve(warehouse, addr).await?;
         }
         Command::Rollup { lake, all } => {
-            let lake = Lake::open(&lake)?;
+            let lake = Lake::open_existing(&lake)?;
             run_rollup_check(&lake, all).await?;
         }
         Command::Demo {
@@ -287,6 +371,16 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The warehouse with the policies of a folder, when one is given.
+fn with_policies(warehouse: Warehouse, folder: Option<&Path>) -> Result<Warehouse> {
+    Ok(match folder {
+        Some(folder) => {
+            warehouse.with_policies(gerbang_query::policy::PolicySet::load_dir(folder)?)
+        }
+        None => warehouse,
+    })
 }
 
 fn parse_ports(ports: &str) -> Vec<String> {

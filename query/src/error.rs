@@ -14,6 +14,16 @@ pub enum QueryError {
     /// The MoU targets file is malformed.
     #[error("MoU targets {origin}: {message}")]
     Targets { origin: String, message: String },
+    /// A sharing-policy file is malformed or does not fit the warehouse, or a principal
+    /// is not one the policies know.
+    #[error("sharing policy {origin}: {message}")]
+    Policy { origin: String, message: String },
+    /// A statement the asker may not run (read-only SQL for non-administrators).
+    #[error("{0}")]
+    Refused(String),
+    /// A query stopped by its time or memory limit.
+    #[error("{0}")]
+    Limit(String),
     /// A query failed: bad SQL, an unknown table or column, or an execution error.
     #[error("{0}")]
     Sql(#[from] DataFusionError),

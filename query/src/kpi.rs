@@ -32,6 +32,10 @@ const SQL_FILES: &[(&str, &str)] = &[
         include_str!("../../sql/10_kpi_clearance_hourly.sql"),
     ),
     (
+        "11_kpi_clearance_segments_hourly.sql",
+        include_str!("../../sql/11_kpi_clearance_segments_hourly.sql"),
+    ),
+    (
         "20_kpi_bottleneck_hours.sql",
         include_str!("../../sql/20_kpi_bottleneck_hours.sql"),
     ),
@@ -42,6 +46,10 @@ const SQL_FILES: &[(&str, &str)] = &[
     (
         "30_kpi_throughput_hourly.sql",
         include_str!("../../sql/30_kpi_throughput_hourly.sql"),
+    ),
+    (
+        "31_kpi_throughput_staffed_hourly.sql",
+        include_str!("../../sql/31_kpi_throughput_staffed_hourly.sql"),
     ),
     (
         "40_kpi_i247_health_daily.sql",

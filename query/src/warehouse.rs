@@ -41,6 +41,8 @@ pub struct Warehouse {
     registry: PortRegistry,
     targets: MouTargets,
     views: Vec<ViewDefinition>,
+    /// Sharing policies, query limits, the audit log and the principals' sessions.
+    pub(crate) access: crate::policy::Access,
 }
 
 impl std::fmt::Debug for Warehouse {
@@ -54,9 +56,10 @@ impl std::fmt::Debug for Warehouse {
 }
 
 impl Warehouse {
-    /// Opens the lake at a path or URL with the embedded port registry and MoU targets.
+    /// Opens the lake at a path or URL with the embedded port registry and MoU targets. A
+    /// local lake that does not exist is an error: reading never creates one.
     pub async fn open(location: &str) -> Result<Warehouse> {
-        let lake = Lake::open(location)?;
+        let lake = Lake::open_existing(location)?;
         Self::open_lake(lake, PortRegistry::embedded(), MouTargets::embedded()).await
     }
 
@@ -77,6 +80,7 @@ impl Warehouse {
         register_batch(&ctx, "ingest_runs", ingest_runs_batch(&snapshot)?)?;
         let mut warehouse = Warehouse {
             ctx,
+            access: crate::policy::Access::new(Some(&lake))?,
             lake: Some(lake),
             version: AtomicU64::new(snapshot.version()),
             refreshing: tokio::sync::Mutex::new(()),
@@ -124,6 +128,7 @@ impl Warehouse {
             registry,
             targets,
             views: Vec::new(),
+            access: crate::policy::Access::new(None)?,
         };
         warehouse.register_reference_and_views().await?;
         Ok(warehouse)

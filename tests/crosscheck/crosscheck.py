@@ -121,13 +121,14 @@ def committed_files(lake):
                 )
             files.setdefault(data_file["table"], []).append(path)
             named.add(path.resolve())
-    # Rollups (`_rollups/`) are derived data that Gerbang rewrites after each run; they
-    # are not data files of a commit and are not counted as leftovers.
+    # Rollups (`_rollups/`, derived data Gerbang rewrites after each run) and the query
+    # audit (`_audit/`) are not data files of a commit and are not counted as leftovers.
     uncommitted = sorted(
         p
         for p in lake.rglob("*.parquet")
         if LOG_DIR not in p.parts
         and "_rollups" not in p.parts
+        and "_audit" not in p.parts
         and p.resolve() not in named
     )
     version = commits[-1][0] if commits else 0

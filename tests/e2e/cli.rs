@@ -271,3 +271,75 @@ fn bps_workbook_lands_every_port_month_and_every_declared_total_is_checked() {
         .collect();
     assert_eq!(findings, expected);
 }
+
+/// Regression: `gerbang sql --lake <a path that does not exist>` created an empty folder and
+/// printed no rows, as if the lake held no data; a mistyped path looked like a quiet night.
+#[test]
+fn reading_a_lake_that_does_not_exist_fails_says_to_ingest_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-lake");
+    let missing_s = missing.to_string_lossy().into_owned();
+    let reads: [&[&str]; 3] = [
+        &[
+            "sql",
+            "--lake",
+            &missing_s,
+            "SELECT count(*) FROM crossings",
+        ],
+        &["rollup", "--lake", &missing_s],
+        &["serve", "--lake", &missing_s, "--addr", "127.0.0.1:0"],
+    ];
+    for args in reads {
+        let output = exits_within(args, std::time::Duration::from_secs(60));
+        assert!(!output.status.success(), "{args:?} succeeded");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("the lake at {missing_s} does not exist"))
+                && stderr.contains("gerbang ingest --inbox"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!missing.exists(), "{args:?} created the lake folder");
+    }
+
+    // Ingest creates the lake; from then on it reads, even before anything has landed.
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    gerbang_ok(
+        &[
+            "ingest",
+            "--inbox",
+            &inbox.to_string_lossy(),
+            "--lake",
+            &missing_s,
+        ],
+        None,
+    );
+    assert!(missing.is_dir());
+    assert_eq!(
+        sql_rows(&missing, "SELECT count(*) FROM crossings"),
+        vec![vec!["0".to_string()]]
+    );
+}
+
+/// Runs `gerbang` and waits at most `limit` for it to exit (a server that should have
+/// refused to start would otherwise hang the test); kills it and fails after that.
+fn exits_within(args: &[&str], limit: std::time::Duration) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gerbang"))
+        .args(args)
+        .env_remove("GERBANG_CONFIG")
+        .env_remove("GERBANG_LAKE")
+        .env_remove("GERBANG_INBOX")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("{args:?} was still running after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.wait_with_output().unwrap()
+}

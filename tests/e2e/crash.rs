@@ -8,6 +8,9 @@ use crate::{KEY, Scratch, sql_rows};
 
 /// What a lake holds, in the figures that would show a half or doubled run.
 fn figures(lake: &std::path::Path) -> Vec<Vec<String>> {
+    // A run killed before it made the lake's folder left nothing: read that as an empty
+    // lake (`gerbang sql` refuses a folder that does not exist).
+    std::fs::create_dir_all(lake).unwrap();
     sql_rows(
         lake,
         "SELECT (SELECT count(*) FROM crossings) AS crossings, \
