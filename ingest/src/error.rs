@@ -45,6 +45,12 @@ pub enum IngestError {
     /// The lake's commit log is unreadable: a defect or outside tampering.
     #[error("the lake's commit log is damaged at {path}: {message}")]
     CorruptLog { path: String, message: String },
+    /// A command that only reads was pointed at a local lake folder that is not there.
+    #[error(
+        "the lake at {location} does not exist: check the path, or create it by landing the \
+         nightly exports with `gerbang ingest --inbox <folder> --lake {location}`"
+    )]
+    LakeMissing { location: String },
     /// Work stopped in a way the code does not expect (a bug): the run committed nothing.
     #[error("{0}")]
     Interrupted(String),

@@ -196,11 +196,9 @@ impl Lake {
     pub fn open_existing(location: &str) -> Result<Lake> {
         let url = location_url(location)?;
         if url.scheme() == "file" && !local_dir(&url, location)?.exists() {
-            return Err(IngestError::Config(format!(
-                "the lake at {location} does not exist: check the path, or create it by \
-                 landing the nightly exports with `gerbang ingest --inbox <folder> --lake \
-                 {location}`"
-            )));
+            return Err(IngestError::LakeMissing {
+                location: location.to_string(),
+            });
         }
         Self::at(&url, location)
     }
