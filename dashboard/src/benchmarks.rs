@@ -13,7 +13,7 @@
 use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
-use crate::charts::{StackedBars, css_sequential, stacked_bars_svg};
+use crate::charts::{BarColours, BarScale, StackedBars, css_sequential, stacked_bars_svg};
 use crate::data::{self, Answer, Period, sql_text};
 use crate::error::Result;
 use crate::filters::{Filters, PORT_AND_DATES};
@@ -277,6 +277,8 @@ fn bars_chart(lang: Lang, profiles: &[WaitProfile]) -> Result<String> {
         x_description: words.axis.into(),
         summary: format!("{}. {}.", words.chart_title, sentences.join("; ")),
         lang,
+        scale: BarScale::Shares,
+        colours: BarColours::Sequential,
     })
 }
 

@@ -1,9 +1,13 @@
 //! The questions the pages ask the warehouse, and the typed rows they get back.
 //!
 //! Every figure comes from the KPI views in `sql/` (through [`Warehouse::sql`]), so the
-//! dashboard computes nothing its own way: the one exception is a percentile over a whole
-//! week or day, which is an exact `percentile_linear` over the same `crossing_times` rows the
-//! hourly view uses, because percentiles of hours cannot be combined into a week.
+//! dashboard computes nothing its own way, with two exceptions. A percentile over a whole
+//! week or day is a `percentile_linear` over the same `crossing_times` rows the hourly view
+//! uses, or over long periods a `percentile_from_histogram` over the rollups' one-minute
+//! histograms (within a minute of it), because percentiles of hours cannot be combined into
+//! a week. And bottleneck hours over a period are counted from the same histogram rows
+//! `rollup_wait_hours` reads, by the same definition, so that a period's condition reaches
+//! the files (see [`bottleneck_hours_sql`]).
 //!
 //! SQL text is assembled here only from dates, from port codes that were first looked up
 //! in the port registry, and from filter values that [`crate::filters`] checked against
@@ -210,17 +214,145 @@ const BOTTLENECK_HOURS: &str =
     "(arrow_cast(hour_end, 'Int64') - arrow_cast(hour_start, 'Int64')) / 3600000.0";
 
 /// The latest local date with Immigration crossings at an Indonesian port, if any.
+///
+/// Asked over the whole table, the question opens every crossings file of the lake. The
+/// latest night Immigration delivered (`ingest_runs`, held in memory) says where to look
+/// first: if any crossing is dated at most a week before that night or later, the latest of
+/// those is the latest of all, and only the files of those days are read.
 pub async fn latest_crossing_date(warehouse: &Warehouse) -> Result<Option<NaiveDate>> {
-    let sql = "SELECT max(c.local_date) AS latest FROM crossings c \
-               JOIN ports p ON p.port = c.port WHERE NOT p.benchmark";
-    let answer = Answer::ask(warehouse, sql).await?;
-    Ok(answer.dates("latest")?.into_iter().flatten().next())
+    const LOOK_BACK_DAYS: u64 = 7;
+    let latest = |condition: String| async move {
+        let sql = format!(
+            "SELECT max(c.local_date) AS latest FROM crossings c \
+             JOIN ports p ON p.port = c.port WHERE NOT p.benchmark{condition}"
+        );
+        let answer = Answer::ask(warehouse, &sql).await?;
+        Ok::<_, DashboardError>(answer.dates("latest")?.into_iter().flatten().next())
+    };
+    let night = Answer::ask(
+        warehouse,
+        "SELECT max(night) AS night FROM ingest_runs WHERE agency = 'immigration'",
+    )
+    .await?
+    .dates("night")?
+    .into_iter()
+    .flatten()
+    .next();
+    if let Some(from) = night.and_then(|n| n.checked_sub_days(Days::new(LOOK_BACK_DAYS))) {
+        let recent = latest(format!(
+            " AND c.local_date >= DATE '{}'",
+            from.format("%Y-%m-%d")
+        ));
+        if let Some(date) = recent.await? {
+            return Ok(Some(date));
+        }
+    }
+    latest(String::new()).await
+}
+
+/// Where a page reads clearance percentiles from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `percentile_linear` over every traveller's minutes in `crossing_times`.
+    Exact,
+    /// `percentile_from_histogram` over the one-minute histograms of
+    /// `rollup_wait_histogram`: within one minute of the exact value, and far less to read
+    /// over long periods.
+    Histograms,
+}
+
+impl Source {
+    /// Histograms for a period longer than the weekly meeting's, exact ones otherwise.
+    pub fn for_period(period: &Period) -> Source {
+        if period.days() > Period::DAYS {
+            Source::Histograms
+        } else {
+            Source::Exact
+        }
+    }
+
+    /// The table to read the clearance minutes of `percentile(p)` from, with any condition
+    /// it needs first (`AND …` conditions go after it).
+    fn clearance_rows(self) -> &'static str {
+        match self {
+            Source::Exact => "crossing_times WHERE true",
+            Source::Histograms => "rollup_wait_histogram WHERE measure = 'clearance'",
+        }
+    }
+
+    /// The percentile `p` of clearance minutes over the rows of [`Self::clearance_rows`].
+    fn percentile(self, p: f64) -> String {
+        match self {
+            Source::Exact => format!("percentile_linear(clearance_minutes, {p})"),
+            Source::Histograms => format!(
+                "percentile_from_histogram(bucket, travellers, min_minutes, max_minutes, {p})"
+            ),
+        }
+    }
+
+    /// The number of travellers over the rows of [`Self::clearance_rows`].
+    fn travellers(self) -> &'static str {
+        match self {
+            Source::Exact => "count(*)",
+            Source::Histograms => "sum(travellers)",
+        }
+    }
+}
+
+/// How far from its target a p90 read from histograms is worked out exactly: the
+/// histograms are within a minute of the exact value, so only closer than that can the
+/// verdict differ.
+const EXACT_NEAR_TARGET_MINUTES: f64 = 1.0;
+
+/// Every UTC hour whose queue waits are in the histograms, with the local date and hour it
+/// starts on and whether it is a bottleneck hour, restricted by `conditions` (`AND …` on
+/// the columns of `rollup_wait_histogram` aliased `h`).
+///
+/// This is `kpi_bottleneck_hours`' definition for traveller events (and
+/// `rollup_wait_hours`'), worked out from the same histogram rows `rollup_wait_hours`
+/// reads. Both views give an hour's local date as an aggregate (`min(local_date)`), so a
+/// condition on the local date cannot reach their files and a page over one week would read
+/// every day of the lake; here the condition is applied to the histogram rows, whose files
+/// are partitioned by local date. An hour of a zone with whole-hour offsets starts on one
+/// local date, so restricting its rows by local date keeps or drops the whole hour; a
+/// terminal condition gives the terminal's hours, as the views' terminal rows do. The
+/// counts over the threshold are exact: bucket `k` holds the minutes in `(k − 1, k]` and the
+/// threshold is a whole minute.
+pub fn bottleneck_hours_sql(conditions: &str) -> String {
+    format!(
+        "SELECT h.port, h.hour_start,
+                min(h.local_date) AS local_date, min(h.local_hour) AS local_hour,
+                CAST(sum(CASE WHEN h.bucket > m.wait_threshold_minutes THEN h.travellers
+                              ELSE 0 END) AS DOUBLE) / sum(h.travellers)
+                    > m.max_share_over_threshold AS is_bottleneck
+         FROM rollup_wait_histogram h JOIN mou_targets m ON m.port = h.port
+         WHERE h.measure = 'queue_wait'{conditions}
+         GROUP BY h.port, h.hour_start, m.max_share_over_threshold"
+    )
+}
+
+/// The `AND …` condition on histogram rows that keeps a port's (or a terminal's) hours
+/// within a period.
+pub fn bottleneck_conditions(period: &Period, port: Option<&str>, filters: &Filters) -> String {
+    let mut conditions = format!(" AND {}", period.sql_condition("h.local_date"));
+    if let Some(port) = port {
+        conditions.push_str(&format!(" AND h.port = {}", sql_text(port)));
+    }
+    if let Some(terminal) = &filters.terminal {
+        conditions.push_str(&format!(" AND h.terminal = {}", sql_text(terminal)));
+    }
+    conditions
 }
 
 /// The period's figures of every Indonesian port (or of `only` that one), by port code,
 /// each with the same figures over the days just before, for the travellers `filters`
 /// selects. Bottleneck hours are the port's, or the filtered terminal's: they are defined
 /// per port and terminal, whatever lane kind, citizenship or direction is chosen.
+///
+/// Travellers and bottleneck hours are exact; the p90s are read from the histograms (so
+/// the overview of every port over two weeks reads thousands of rows rather than millions),
+/// and a period's p90 that comes within a minute of its port's target is worked out
+/// exactly, so that the verdict is the one the exact KPI gives.
 ///
 /// Both periods come from one pass over both, grouped by a period label and then turned
 /// into one row per port, so the previous period costs no second scan.
@@ -232,16 +364,12 @@ pub async fn port_weeks(
 ) -> Result<Vec<PortWeek>> {
     let previous = period.previous();
     let travellers = filters.crossing_conditions(None);
-    let bottleneck_place = match &filters.terminal {
-        Some(terminal) => format!("terminal = {}", sql_text(terminal)),
-        None => "terminal IS NULL".to_string(),
-    };
     let weekly_allowance_applies = period.is_week() && filters.terminal.is_none();
-    let fortnight = Period {
+    let fortnight_period = Period {
         first: previous.first,
         last: period.last,
-    }
-    .sql_condition("local_date");
+    };
+    let fortnight = fortnight_period.sql_condition("local_date");
     let label = format!(
         "CASE WHEN local_date >= DATE '{}' THEN 'current' ELSE 'previous' END",
         period.first.format("%Y-%m-%d")
@@ -249,19 +377,22 @@ pub async fn port_weeks(
     let port_filter = only
         .map(|code| format!("AND p.port = {}", sql_text(code)))
         .unwrap_or_default();
+    let traffic_port = only
+        .map(|code| format!(" AND port = {}", sql_text(code)))
+        .unwrap_or_default();
+    let hours = bottleneck_hours_sql(&bottleneck_conditions(&fortnight_period, only, filters));
     let sql = format!(
         "WITH traffic AS (
-            SELECT port, week, count(*) AS travellers,
-                   percentile_linear(clearance_minutes, 0.9) AS clearance_p90
-            FROM (SELECT port, clearance_minutes, {label} AS week
-                  FROM crossing_times WHERE {fortnight}{travellers})
+            SELECT port, week, sum(travellers) AS travellers,
+                   percentile_from_histogram(bucket, travellers, min_minutes, max_minutes, 0.9)
+                       AS clearance_p90
+            FROM (SELECT port, bucket, travellers, min_minutes, max_minutes, {label} AS week
+                  FROM rollup_wait_histogram
+                  WHERE measure = 'clearance' AND {fortnight}{traffic_port}{travellers})
             GROUP BY port, week
         ), bottlenecks AS (
-            SELECT port, week, sum(hours) AS bottleneck_hours
-            FROM (SELECT port, {BOTTLENECK_HOURS} AS hours, {label} AS week
-                  FROM kpi_bottleneck_hours
-                  WHERE {bottleneck_place} AND source = 'events' AND is_bottleneck
-                    AND {fortnight})
+            SELECT port, week, CAST(count(*) AS DOUBLE) AS bottleneck_hours
+            FROM (SELECT port, {label} AS week FROM ({hours}) WHERE is_bottleneck)
             GROUP BY port, week
         ), weeks AS (
             SELECT t.port,
@@ -305,7 +436,7 @@ pub async fn port_weeks(
     let targets = answer.f64s("clearance_p90_target_minutes")?;
     let max_hours = answer.i64s("max_bottleneck_hours_week")?;
     let versions = answer.strings("targets_version")?;
-    Ok((0..answer.len())
+    let mut weeks: Vec<PortWeek> = (0..answer.len())
         .map(|i| PortWeek {
             port: ports[i].clone().unwrap_or_default(),
             name: names[i].clone().unwrap_or_default(),
@@ -326,7 +457,47 @@ pub async fn port_weeks(
                     bottleneck_hours: previous_hours[i].unwrap_or(0.0),
                 }),
         })
-        .collect())
+        .collect();
+    exact_p90_near_targets(warehouse, period, filters, &mut weeks).await?;
+    Ok(weeks)
+}
+
+/// Works out exactly the p90 of every port whose p90 from the histograms is within
+/// [`EXACT_NEAR_TARGET_MINUTES`] of its target.
+async fn exact_p90_near_targets(
+    warehouse: &Warehouse,
+    period: &Period,
+    filters: &Filters,
+    weeks: &mut [PortWeek],
+) -> Result<()> {
+    let near: Vec<String> = weeks
+        .iter()
+        .filter(|w| {
+            w.clearance_p90
+                .is_some_and(|p90| (p90 - w.clearance_p90_target).abs() < EXACT_NEAR_TARGET_MINUTES)
+        })
+        .map(|w| sql_text(&w.port))
+        .collect();
+    if near.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT port, percentile_linear(clearance_minutes, 0.9) AS clearance_p90
+         FROM crossing_times WHERE port IN ({}) AND {}{}
+         GROUP BY port",
+        near.join(", "),
+        period.sql_condition("local_date"),
+        filters.crossing_conditions(None)
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    let ports = answer.strings("port")?;
+    let p90 = answer.f64s("clearance_p90")?;
+    for (port, p90) in ports.into_iter().zip(p90) {
+        if let Some(week) = weeks.iter_mut().find(|w| Some(&w.port) == port.as_ref()) {
+            week.clearance_p90 = p90;
+        }
+    }
+    Ok(())
 }
 
 /// Hourly clearance p90 of the given ports over the period, for the travellers `filters`
@@ -337,18 +508,19 @@ pub async fn hourly_clearance_p90(
     period: &Period,
     ports: &[&str],
     filters: &Filters,
+    source: Source,
 ) -> Result<Vec<HourlyValue>> {
     if ports.is_empty() {
         return Ok(Vec::new());
     }
     let listed: Vec<String> = ports.iter().map(|p| sql_text(p)).collect();
     let sql = format!(
-        "SELECT port, local_date, local_hour,
-                percentile_linear(clearance_minutes, 0.9) AS value
-         FROM crossing_times
-         WHERE port IN ({}) AND {}{}
+        "SELECT port, local_date, local_hour, {} AS value
+         FROM {} AND port IN ({}) AND {}{}
          GROUP BY port, local_date, local_hour
          ORDER BY port, local_date, local_hour",
+        source.percentile(0.9),
+        source.clearance_rows(),
         listed.join(", "),
         period.sql_condition("local_date"),
         filters.crossing_conditions(None)
@@ -381,33 +553,32 @@ pub async fn clearance_days(
     period: &Period,
     port: &str,
     filters: &Filters,
+    source: Source,
 ) -> Result<Vec<ClearanceDay>> {
     let in_period = period.sql_condition("local_date");
-    let port = sql_text(port);
     let travellers = filters.crossing_conditions(None);
-    let bottleneck_place = match &filters.terminal {
-        Some(terminal) => format!("terminal = {}", sql_text(terminal)),
-        None => "terminal IS NULL".to_string(),
-    };
+    let hours = bottleneck_hours_sql(&bottleneck_conditions(period, Some(port), filters));
     let sql = format!(
         "WITH days AS (
-            SELECT local_date, count(*) AS travellers,
-                   percentile_linear(clearance_minutes, 0.5) AS p50,
-                   percentile_linear(clearance_minutes, 0.9) AS p90,
-                   percentile_linear(clearance_minutes, 0.95) AS p95
-            FROM crossing_times WHERE port = {port} AND {in_period}{travellers}
+            SELECT local_date, {count} AS travellers,
+                   {p50} AS p50, {p90} AS p90, {p95} AS p95
+            FROM {rows} AND port = {port} AND {in_period}{travellers}
             GROUP BY local_date
         ), bottlenecks AS (
-            SELECT local_date, sum({BOTTLENECK_HOURS}) AS bottleneck_hours
-            FROM kpi_bottleneck_hours
-            WHERE port = {port} AND {bottleneck_place} AND source = 'events' AND is_bottleneck
-              AND {in_period}
+            SELECT local_date, CAST(count(*) AS DOUBLE) AS bottleneck_hours
+            FROM ({hours}) WHERE is_bottleneck
             GROUP BY local_date
         )
         SELECT d.local_date, d.travellers, d.p50, d.p90, d.p95,
                coalesce(b.bottleneck_hours, 0.0) AS bottleneck_hours
         FROM days d LEFT JOIN bottlenecks b ON b.local_date = d.local_date
-        ORDER BY d.local_date"
+        ORDER BY d.local_date",
+        count = source.travellers(),
+        p50 = source.percentile(0.5),
+        p90 = source.percentile(0.9),
+        p95 = source.percentile(0.95),
+        rows = source.clearance_rows(),
+        port = sql_text(port),
     );
     let answer = Answer::ask(warehouse, &sql).await?;
     let dates = answer.dates("local_date")?;
@@ -428,6 +599,93 @@ pub async fn clearance_days(
             })
         })
         .collect())
+}
+
+/// How many days either side of a period the episodes of its bottleneck hours are looked
+/// for in the histograms: an episode that reaches further is read from the KPI view.
+const EPISODE_MARGIN_DAYS: u64 = 2;
+
+/// The bottleneck episodes from traveller events of one port that overlap the period, whose
+/// local midnights are `[from_ms, to_ms)` (UTC milliseconds): whole port first, then each
+/// terminal's, or only `terminal`'s when one is given.
+///
+/// `kpi_bottleneck_episodes` is made of `kpi_bottleneck_hours`, which gives an hour's local
+/// date as an aggregate, so a question about one week reads every day the port ever had.
+/// Its definition (a maximal run of bottleneck hours whose starts are one hour apart) is
+/// applied here to the exact bottleneck hours of the histograms ([`bottleneck_hours_sql`]),
+/// over the period and [`EPISODE_MARGIN_DAYS`] either side. An episode that reaches the edge
+/// of those days may go on beyond them, and then the view is asked after all.
+pub async fn event_episodes(
+    warehouse: &Warehouse,
+    port: &str,
+    period: &Period,
+    (from_ms, to_ms): (i64, i64),
+    terminal: Option<&str>,
+) -> Result<Vec<Episode>> {
+    const HOUR_MS: i64 = 3_600_000;
+    let margin = Days::new(EPISODE_MARGIN_DAYS);
+    let window = Period {
+        first: period
+            .first
+            .checked_sub_days(margin)
+            .unwrap_or(period.first),
+        last: period.last.checked_add_days(margin).unwrap_or(period.last),
+    };
+    let (place, grouping) = match terminal {
+        Some(t) => (
+            format!(" AND h.terminal = {}", sql_text(t)),
+            "GROUP BY h.terminal, h.hour_start",
+        ),
+        None => (
+            String::new(),
+            "GROUP BY GROUPING SETS ((h.hour_start), (h.terminal, h.hour_start))",
+        ),
+    };
+    let sql = format!(
+        "SELECT terminal, start_ms FROM (
+            SELECT h.terminal, arrow_cast(h.hour_start, 'Int64') AS start_ms,
+                   CAST(sum(CASE WHEN h.bucket > m.wait_threshold_minutes THEN h.travellers
+                                 ELSE 0 END) AS DOUBLE) / sum(h.travellers)
+                       > max(m.max_share_over_threshold) AS is_bottleneck
+            FROM rollup_wait_histogram h JOIN mou_targets m ON m.port = h.port
+            WHERE h.measure = 'queue_wait' AND h.port = {} AND {}{place}
+            {grouping}
+         ) WHERE is_bottleneck
+         ORDER BY terminal NULLS FIRST, start_ms",
+        sql_text(port),
+        window.sql_condition("h.local_date"),
+    );
+    let answer = Answer::ask(warehouse, &sql).await?;
+    let terminals = answer.strings("terminal")?;
+    let starts = answer.i64s("start_ms")?;
+    let mut episodes: Vec<Episode> = Vec::new();
+    for (terminal, start) in terminals.into_iter().zip(starts) {
+        let Some(start) = start else { continue };
+        match episodes.last_mut() {
+            Some(last) if last.terminal == terminal && last.end_ms == start => {
+                last.end_ms = start + HOUR_MS;
+                last.hours += 1.0;
+            }
+            _ => episodes.push(Episode {
+                terminal,
+                start_ms: start,
+                end_ms: start + HOUR_MS,
+                hours: 1.0,
+            }),
+        }
+    }
+    episodes.retain(|e| e.end_ms > from_ms && e.start_ms < to_ms);
+    let (window_from, window_to) = (
+        from_ms - i64::try_from(EPISODE_MARGIN_DAYS).unwrap_or(0) * 24 * HOUR_MS,
+        to_ms + i64::try_from(EPISODE_MARGIN_DAYS).unwrap_or(0) * 24 * HOUR_MS,
+    );
+    if episodes
+        .iter()
+        .any(|e| e.start_ms <= window_from || e.end_ms >= window_to)
+    {
+        return self::episodes(warehouse, port, "events", (from_ms, to_ms), terminal).await;
+    }
+    Ok(episodes)
 }
 
 /// The bottleneck episodes of one port and feed kind (`'events'` or `'hourly_report'`)
@@ -711,6 +969,14 @@ impl Answer {
                     .map(|v| v.map(str::to_string))
                     .collect::<Vec<_>>()
             })
+            .collect())
+    }
+
+    pub fn bools(&self, name: &str) -> Result<Vec<Option<bool>>> {
+        let arrays = self.column(name, &DataType::Boolean, "true or false")?;
+        Ok(arrays
+            .iter()
+            .flat_map(|a| a.as_boolean().iter().collect::<Vec<_>>())
             .collect())
     }
 

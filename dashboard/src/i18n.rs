@@ -272,6 +272,23 @@ impl Lang {
         )
     }
 
+    /// A local moment for narrow table columns: "Sel 20/10 19.16 WIB" / "Tue 20/10 19:16 WIB".
+    pub fn local_moment_short(self, date: NaiveDate, hour: u32, minute: u32, zone: &str) -> String {
+        format!(
+            "{} {} {zone}",
+            self.date_short(date),
+            self.clock(hour, minute)
+        )
+    }
+
+    /// "All 29 episodes as a table" / "Semua 29 episode sebagai tabel".
+    pub fn episodes_as_table(self, episodes: usize) -> String {
+        match self {
+            Lang::En => format!("All {episodes} episodes as a table"),
+            Lang::Id => format!("Semua {episodes} episode sebagai tabel"),
+        }
+    }
+
     /// How many ports need attention, for the top of the overview.
     pub fn attention_summary(self, missed: usize, total: usize) -> String {
         match (self, missed) {
@@ -359,12 +376,340 @@ impl Lang {
         }
     }
 
+    /// "not compared with last week" for a week, "not compared with the previous 14 days".
+    pub fn not_compared_previous(self, days: u64) -> String {
+        match (self, days) {
+            (Lang::En, 7) => "not compared with last week".to_string(),
+            (Lang::Id, 7) => "tidak dibandingkan dengan minggu lalu".to_string(),
+            (Lang::En, _) => format!("not compared with the previous {days} days"),
+            (Lang::Id, _) => format!("tidak dibandingkan dengan {days} hari sebelumnya"),
+        }
+    }
+
     /// "no change from last week" for a week, "no change from the previous 14 days".
     pub fn no_change_previous(self, days: u64) -> String {
         match (self, days) {
             (_, 7) => self.labels().no_change_from_last_week.to_string(),
             (Lang::En, _) => format!("no change from the previous {days} days"),
             (Lang::Id, _) => format!("tidak berubah dari {days} hari sebelumnya"),
+        }
+    }
+
+    /// A total of counts some of which are hidden because they are 1 to 4: each hidden one
+    /// is at least 1, so the total is at least the counts shown plus one for each hidden
+    /// ("≥ 14"), which anyone can work out from the public figures; "12" when none is hidden.
+    pub fn lower_bound(self, shown: i64, hidden: i64) -> String {
+        if hidden > 0 {
+            format!("≥ {}", self.count(shown + hidden))
+        } else {
+            self.count(shown)
+        }
+    }
+
+    /// What a lower bound counted: "with 2 daily counts under 5 counted as 1 each".
+    pub fn hidden_counts(self, hidden: i64) -> String {
+        match (self, hidden) {
+            (Lang::En, 1) => "1 daily count under 5 hidden, counted as 1".to_string(),
+            (Lang::En, _) => format!(
+                "{} daily counts under 5 hidden, each counted as 1",
+                self.count(hidden)
+            ),
+            (Lang::Id, _) => format!(
+                "{} jumlah harian di bawah 5 disamarkan, masing-masing dihitung 1",
+                self.count(hidden)
+            ),
+        }
+    }
+
+    /// "of 1,234 checks · 5 timed out" / "dari 1.234 pemeriksaan · 5 habis waktu".
+    pub fn checks_line(self, checks: i64, timeouts: i64) -> String {
+        match self {
+            Lang::En => format!(
+                "of {} checks · {} timed out",
+                self.count(checks),
+                self.count(timeouts)
+            ),
+            Lang::Id => format!(
+                "dari {} pemeriksaan · {} habis waktu",
+                self.count(checks),
+                self.count(timeouts)
+            ),
+        }
+    }
+
+    /// "3 of 12 routes on target · 1,234 messages".
+    pub fn routes_line(self, met: i64, routes: i64, messages: i64) -> String {
+        match self {
+            Lang::En => format!(
+                "{met} of {routes} routes on target · {} messages",
+                self.count(messages)
+            ),
+            Lang::Id => format!(
+                "{met} dari {routes} rute sesuai target · {} pesan",
+                self.count(messages)
+            ),
+        }
+    }
+
+    /// The national data-exchange target, and that routes may have their own.
+    pub fn exchange_target(self, required_share: f64, minutes: f64) -> String {
+        let labels = self.labels();
+        match self {
+            Lang::En => format!(
+                "{} ≥ {} within {} on every route, or the route's MoU exception",
+                labels.target,
+                self.percent(required_share),
+                self.minutes_trimmed(minutes)
+            ),
+            Lang::Id => format!(
+                "{} ≥ {} dalam {} di setiap rute, atau pengecualian MoU rute itu",
+                labels.target,
+                self.percent(required_share),
+                self.minutes_trimmed(minutes)
+            ),
+        }
+    }
+
+    /// A change of a share in percentage points: "1.2 percentage points".
+    pub fn points(self, share_change: f64) -> String {
+        format!(
+            "{} {}",
+            self.number(share_change * 100.0, 1),
+            self.labels().percentage_points
+        )
+    }
+
+    /// "12 cases" / "12 kasus".
+    pub fn cases(self, count: i64) -> String {
+        match (self, count) {
+            (Lang::En, 1) => "1 case".to_string(),
+            (Lang::En, _) => format!("{} cases", self.count(count)),
+            (Lang::Id, _) => format!("{} kasus", self.count(count)),
+        }
+    }
+
+    /// What the heat map shows and what its outlines mean.
+    pub fn heatmap_intro(self, threshold_minutes: f64, max_share: f64) -> String {
+        let threshold = self.minutes_trimmed(threshold_minutes);
+        let share = format!("{}%", self.number_trimmed(max_share * 100.0, 1));
+        match self {
+            Lang::En => format!(
+                "Mean queue wait (joining the queue to reaching the counter) of the travellers who joined in each local hour. Outlined hours are bottleneck hours: more than {share} of the travellers waited over {threshold}."
+            ),
+            Lang::Id => format!(
+                "Rata-rata waktu antre (dari mulai antre sampai tiba di loket) pelintas yang mulai antre pada setiap jam setempat. Jam yang diberi bingkai adalah jam kemacetan: lebih dari {share} pelintas menunggu lebih dari {threshold}."
+            ),
+        }
+    }
+
+    /// A step of the heat map's colour scale: "up to 5 min", "5–10 min", "over 45 min".
+    pub fn wait_step(self, lower: Option<f64>, upper: Option<f64>) -> String {
+        let unit = self.labels().minutes_unit;
+        match (self, lower, upper) {
+            (_, Some(low), Some(high)) => format!(
+                "{}–{} {unit}",
+                self.number_trimmed(low, 1),
+                self.number_trimmed(high, 1)
+            ),
+            (Lang::En, None, Some(high)) => format!("up to {}", self.minutes_trimmed(high)),
+            (Lang::Id, None, Some(high)) => format!("sampai {}", self.minutes_trimmed(high)),
+            (Lang::En, Some(low), None) => format!("over {}", self.minutes_trimmed(low)),
+            (Lang::Id, Some(low), None) => format!("lebih dari {}", self.minutes_trimmed(low)),
+            (_, None, None) => self.labels().no_value.to_string(),
+        }
+    }
+
+    /// The heat map's text alternative.
+    pub fn heatmap_summary(
+        self,
+        (first, last): (NaiveDate, NaiveDate),
+        zone: &str,
+        peak: Option<(NaiveDate, u32, f64)>,
+        (bottleneck_hours, hours_counted): (usize, usize),
+    ) -> String {
+        let intro = match self {
+            Lang::En => format!(
+                "Heat map of mean queue wait by local day and hour, {} to {}, local time ({zone}).",
+                self.date_long(first),
+                self.date_long(last)
+            ),
+            Lang::Id => format!(
+                "Peta panas rata-rata waktu antre per hari dan jam setempat, {} sampai {}, waktu setempat ({zone}).",
+                self.date_long(first),
+                self.date_long(last)
+            ),
+        };
+        let peak = peak.map(|(date, hour, minutes)| {
+            let moment = self.local_moment(date, hour, 0, zone);
+            match self {
+                Lang::En => format!(" Longest: {} on {moment}.", self.minutes(minutes)),
+                Lang::Id => format!(" Terlama: {} pada {moment}.", self.minutes(minutes)),
+            }
+        });
+        let count = match self {
+            Lang::En => format!(
+                " {bottleneck_hours} of {hours_counted} hours with travellers were bottleneck hours."
+            ),
+            Lang::Id => format!(
+                " {bottleneck_hours} dari {hours_counted} jam yang ada pelintasnya adalah jam kemacetan."
+            ),
+        };
+        format!("{intro}{}{count}", peak.unwrap_or_default())
+    }
+
+    /// The text alternative of the daily percentile lines.
+    pub fn percentiles_summary(
+        self,
+        (first, last): (NaiveDate, NaiveDate),
+        zone: &str,
+        highest_p90: Option<(NaiveDate, f64)>,
+        (days_above, days): (usize, usize),
+        target: &str,
+    ) -> String {
+        let intro = match self {
+            Lang::En => format!(
+                "Line chart of clearance time p50, p90 and p95 per local day, {} to {} ({zone}).",
+                self.date_long(first),
+                self.date_long(last)
+            ),
+            Lang::Id => format!(
+                "Grafik garis waktu penyelesaian p50, p90, dan p95 per hari setempat, {} sampai {} ({zone}).",
+                self.date_long(first),
+                self.date_long(last)
+            ),
+        };
+        let highest = highest_p90.map(|(date, minutes)| match self {
+            Lang::En => format!(
+                " Highest p90: {} on {}.",
+                self.minutes(minutes),
+                self.date_long(date)
+            ),
+            Lang::Id => format!(
+                " p90 tertinggi: {} pada {}.",
+                self.minutes(minutes),
+                self.date_long(date)
+            ),
+        });
+        let above = match self {
+            Lang::En => {
+                format!(" p90 was above the target of {target} on {days_above} of {days} days.")
+            }
+            Lang::Id => format!(" p90 di atas target {target} pada {days_above} dari {days} hari."),
+        };
+        format!("{intro}{}{above}", highest.unwrap_or_default())
+    }
+
+    /// The text alternative of the bottleneck timeline.
+    pub fn timeline_summary(self, episodes: usize, hours: f64, zone: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "Timeline of {episodes} bottleneck episodes ({} in all) in local time ({zone}); the table below lists each with its start and end.",
+                self.hours(hours)
+            ),
+            Lang::Id => format!(
+                "Lini masa {episodes} episode kemacetan (total {}) dalam waktu setempat ({zone}); tabel di bawah mencantumkan mulai dan selesainya masing-masing.",
+                self.hours(hours)
+            ),
+        }
+    }
+
+    /// The text alternative of the throughput chart.
+    pub fn throughput_summary(
+        self,
+        (first, last): (NaiveDate, NaiveDate),
+        zone: &str,
+        per_lane: Option<(NaiveDate, u32, f64)>,
+        per_staffed: Option<(NaiveDate, u32, f64)>,
+    ) -> String {
+        let intro = match self {
+            Lang::En => format!(
+                "Line chart of travellers processed per lane in use and arrivals per staffed counter, per local hour, {} to {} ({zone}).",
+                self.date_long(first),
+                self.date_long(last)
+            ),
+            Lang::Id => format!(
+                "Grafik garis pelintas yang diproses per jalur yang dipakai dan kedatangan per loket yang dijaga, per jam setempat, {} sampai {} ({zone}).",
+                self.date_long(first),
+                self.date_long(last)
+            ),
+        };
+        let peak = |what: &str, peak: Option<(NaiveDate, u32, f64)>| {
+            peak.map(|(date, hour, value)| {
+                let moment = self.local_moment(date, hour, 0, zone);
+                match self {
+                    Lang::En => format!(" {what}: highest {} on {moment}.", self.number(value, 1)),
+                    Lang::Id => format!(
+                        " {what}: tertinggi {} pada {moment}.",
+                        self.number(value, 1)
+                    ),
+                }
+            })
+            .unwrap_or_default()
+        };
+        let labels = self.labels();
+        format!(
+            "{intro}{}{}",
+            peak(labels.per_lane_in_use, per_lane),
+            peak(labels.per_staffed_counter, per_staffed)
+        )
+    }
+
+    /// The text alternative of the stage bars.
+    pub fn stages_summary(
+        self,
+        days: usize,
+        immigration_longer: usize,
+        customs_longer: usize,
+    ) -> String {
+        match self {
+            Lang::En => format!(
+                "Stacked bars of the median minutes of Immigration's and Customs' stages per day, {days} days with arrivals measured: Immigration's stage was the longer on {immigration_longer}, Customs' on {customs_longer}."
+            ),
+            Lang::Id => format!(
+                "Batang bertumpuk median menit tahap Imigrasi dan Bea Cukai per hari, {days} hari dengan kedatangan terukur: tahap Imigrasi lebih lama pada {immigration_longer} hari, Bea Cukai pada {customs_longer} hari."
+            ),
+        }
+    }
+
+    /// A duration in minutes, written out: "1 h 30 min" / "1 jam 30 menit".
+    pub fn duration(self, minutes: f64) -> String {
+        let labels = self.labels();
+        let total = minutes.round().max(0.0) as i64;
+        let (hours, rest) = (total / 60, total % 60);
+        match (hours, rest) {
+            (0, _) => format!("{rest} {}", labels.minutes_unit),
+            (_, 0) => format!("{hours} {}", labels.hours_unit),
+            _ => format!(
+                "{hours} {} {rest} {}",
+                labels.hours_unit, labels.minutes_unit
+            ),
+        }
+    }
+
+    /// How many baseline days a comparison rests on: "(4 days)" / "(4 hari)".
+    pub fn days_used(self, days: i64) -> String {
+        match (self, days) {
+            (Lang::En, 1) => "(1 day)".to_string(),
+            (Lang::En, _) => format!("({days} days)"),
+            (Lang::Id, _) => format!("({days} hari)"),
+        }
+    }
+
+    /// The line above the joint-operations table.
+    pub fn joint_summary(self, operations: usize, lane_hours: f64) -> String {
+        match (self, operations) {
+            (Lang::En, 1) => format!(
+                "1 joint operation halted {} lane-hours.",
+                self.number_trimmed(lane_hours, 1)
+            ),
+            (Lang::En, _) => format!(
+                "{operations} joint operations halted {} lane-hours.",
+                self.number_trimmed(lane_hours, 1)
+            ),
+            (Lang::Id, _) => format!(
+                "{operations} operasi gabungan menghentikan {} jam-jalur.",
+                self.number_trimmed(lane_hours, 1)
+            ),
         }
     }
 
@@ -504,9 +849,72 @@ pub struct Labels {
     pub agency_all: &'static str,
     pub port_summary_table: &'static str,
     pub entry_point: &'static str,
-    pub status: &'static str,
     pub change: &'static str,
     pub not_judged: &'static str,
+    pub enforcement_cases: &'static str,
+    pub i247_share_ok: &'static str,
+    pub exchange_within: &'static str,
+    pub no_mou_target: &'static str,
+    pub percentage_points: &'static str,
+    pub other_agencies_grain_note: &'static str,
+    pub tiles_explainer: &'static str,
+    pub rollup_caption: &'static str,
+    pub summary_key: &'static str,
+    pub rollup_port_note: &'static str,
+    pub rollup_figures_note: &'static str,
+    pub on_this_page: &'static str,
+    pub clearance_time: &'static str,
+    pub heatmap_title: &'static str,
+    pub heatmap_table: &'static str,
+    pub axis_local_hour: &'static str,
+    pub mean_queue_wait: &'static str,
+    pub bottleneck_hour: &'static str,
+    pub nobody_counted: &'static str,
+    pub percentiles_title: &'static str,
+    pub axis_clearance_minutes: &'static str,
+    pub throughput_title: &'static str,
+    pub throughput_note: &'static str,
+    pub axis_per_counter: &'static str,
+    pub per_lane_in_use: &'static str,
+    pub per_staffed_counter: &'static str,
+    pub per_staffed_short: &'static str,
+    pub most_staffed: &'static str,
+    pub per_staffed_hour: &'static str,
+    pub per_lane_short: &'static str,
+    pub travellers_processed: &'static str,
+    pub travellers_cleared: &'static str,
+    pub busiest_hour: &'static str,
+    pub most_lanes: &'static str,
+    pub per_lane_hour: &'static str,
+    pub no_throughput: &'static str,
+    pub stages_title: &'static str,
+    pub stages_intro: &'static str,
+    pub axis_stage_minutes: &'static str,
+    pub arrivals_listed: &'static str,
+    pub immigration_measured: &'static str,
+    pub both_measured: &'static str,
+    pub door_to_door: &'static str,
+    pub median_minutes: &'static str,
+    pub median_share: &'static str,
+    pub longer_stage: &'static str,
+    pub no_arrivals: &'static str,
+    pub longest_arrivals: &'static str,
+    pub flight: &'static str,
+    pub origin: &'static str,
+    pub on_block: &'static str,
+    pub travellers_matched: &'static str,
+    pub negative_stage_note: &'static str,
+    pub joint_title: &'static str,
+    pub joint_none: &'static str,
+    pub joint_intro: &'static str,
+    pub operation: &'static str,
+    pub agencies: &'static str,
+    pub duration: &'static str,
+    pub lanes_halted: &'static str,
+    pub lane_hours_lost: &'static str,
+    pub cleared_per_hour_during: &'static str,
+    pub baseline_per_hour: &'static str,
+    pub whole_port_note: &'static str,
 }
 
 const EN: Labels = Labels {
@@ -514,7 +922,7 @@ const EN: Labels = Labels {
     skip_to_content: "Skip to content",
     language_nav: "Language",
     overview_title: "Weekly overview",
-    overview_intro: "Immigration clearance and bottlenecks at every Indonesian entry point, each against its MoU target. Ports that missed a target come first.",
+    overview_intro: "Immigration clearance and bottlenecks, enforcement, I-24/7 checks and data exchange at every Indonesian entry point, each against its MoU target where the MoU sets one. Ports that missed a target come first.",
     period: "Period",
     local_time_note: "Dates and hours are local to each port (WIB, WITA, WIT).",
     mou_targets: "MoU targets",
@@ -630,9 +1038,72 @@ const EN: Labels = Labels {
     agency_all: "All agencies",
     port_summary_table: "Every entry point at a glance",
     entry_point: "Entry point",
-    status: "Status",
     change: "Change",
     not_judged: "not judged",
+    enforcement_cases: "Enforcement cases",
+    i247_share_ok: "I-24/7 checks answered OK",
+    exchange_within: "Messages within MoU latency",
+    no_mou_target: "no MoU target",
+    percentage_points: "percentage points",
+    other_agencies_grain_note: "Enforcement, I-24/7 checks and data exchange count every traveller and message at the port, whatever lane, citizenship or direction is chosen.",
+    tiles_explainer: "Enforcement cases add up refusals, detentions, I-24/7 notice hits, customs seizures, quarantine isolations and police incidents as anyone without detail rights sees them: a day's count of 1 to 4 is hidden, so a total marked ≥ leaves the hidden counts out. Messages within MoU latency are the messages between agency systems that arrived within the minutes the MoU sets for their route; a port meets the target when every route does.",
+    summary_key: "✓ met, ✗ missed, – not judged; the MoU target in brackets",
+    rollup_caption: "Clearance percentiles on this page are read from one-minute wait histograms, so they are within 1 minute of the exact value; where a port's p90 is within a minute of its target, it is computed exactly.",
+    rollup_figures_note: "The p90 above is read from one-minute wait histograms, within 1 minute of the exact value; where it is within a minute of the target, it is computed exactly.",
+    rollup_port_note: "Over more than 7 days, the clearance percentiles on this page are read from one-minute wait histograms: within 1 minute of the exact value (the p90 above is computed exactly where it is within a minute of its target).",
+    on_this_page: "On this page",
+    clearance_time: "Clearance time",
+    heatmap_title: "Queue wait by day and hour",
+    heatmap_table: "The heat map as a table: mean queue wait in minutes",
+    axis_local_hour: "Local hour",
+    mean_queue_wait: "Mean queue wait",
+    bottleneck_hour: "bottleneck hour",
+    nobody_counted: "nobody counted",
+    percentiles_title: "Clearance time per day",
+    axis_clearance_minutes: "Clearance time (minutes)",
+    throughput_title: "Throughput against lanes in use and staffed counters",
+    throughput_note: "Counters at work, counted two ways. Lanes in use (kpi_throughput_hourly): the counters and autogates that finished at least one traveller in the hour. Counters staffed (kpi_throughput_staffed_hourly): what the airport or port authority reports for each arriving flight or vessel, the Immigration counters staffed at its terminal when it came on block; an hour takes the largest figure among its arrivals, and an hour without an arrival has no figure. Per staffed counter counts the arriving travellers finished at manual counters.",
+    axis_per_counter: "Travellers per counter per hour",
+    per_lane_in_use: "Travellers processed per lane in use",
+    per_staffed_counter: "Arrivals per counter the authority reported staffed",
+    per_staffed_short: "staffed",
+    most_staffed: "Most counters staffed in an hour",
+    per_staffed_hour: "Arrivals per staffed counter-hour",
+    per_lane_short: "lane",
+    travellers_processed: "Travellers processed",
+    travellers_cleared: "Cleared",
+    busiest_hour: "Busiest hour",
+    most_lanes: "Most lanes in use in an hour",
+    per_lane_hour: "Processed per lane-hour",
+    no_throughput: "No traveller was processed in this period.",
+    stages_title: "Who holds arriving travellers",
+    stages_intro: "For each arriving flight or vessel: minutes from on-block to the median Immigration clearance of its travellers (Immigration's stage), then to the median Customs release (Customs' stage). Each bar is a day: the median minutes of each stage over that day's arrivals.",
+    axis_stage_minutes: "Median minutes per arrival",
+    arrivals_listed: "Arrivals listed",
+    immigration_measured: "Immigration stage measured",
+    both_measured: "Both stages measured",
+    door_to_door: "Door to door",
+    median_minutes: "median, min",
+    median_share: "share, median",
+    longer_stage: "Longer stage",
+    no_arrivals: "The authority listed no arrival in this period.",
+    longest_arrivals: "Arrivals with the longest door-to-door time",
+    flight: "Flight or vessel",
+    origin: "From",
+    on_block: "On block",
+    travellers_matched: "Travellers matched",
+    negative_stage_note: "A Customs stage below zero (when the few travellers Customs inspected were cleared early) is shown in the table and drawn as nothing.",
+    joint_title: "Joint operations and their impact",
+    joint_none: "No joint operation in this period.",
+    joint_intro: "Throughput during each operation against the same local hours on the four previous same weekdays, at the operation's terminal (or the whole port).",
+    operation: "Operation",
+    agencies: "Agencies",
+    duration: "Duration",
+    lanes_halted: "Lanes halted",
+    lane_hours_lost: "Lane-hours lost",
+    cleared_per_hour_during: "Cleared per hour during",
+    baseline_per_hour: "Same hours, 4 previous same weekdays",
+    whole_port_note: "Throughput, stage attribution and joint operations are for the whole port, whatever terminal, lane, citizenship or direction is chosen.",
 };
 
 const ID: Labels = Labels {
@@ -640,7 +1111,7 @@ const ID: Labels = Labels {
     skip_to_content: "Langsung ke isi",
     language_nav: "Bahasa",
     overview_title: "Ikhtisar mingguan",
-    overview_intro: "Waktu penyelesaian imigrasi dan kemacetan di setiap TPI Indonesia, masing-masing terhadap target MoU. TPI yang tidak mencapai target ditampilkan lebih dulu.",
+    overview_intro: "Waktu penyelesaian imigrasi dan kemacetan, penegakan hukum, pemeriksaan I-24/7, dan pertukaran data di setiap TPI Indonesia, masing-masing terhadap target MoU bila MoU menetapkannya. TPI yang tidak mencapai target ditampilkan lebih dulu.",
     period: "Periode",
     local_time_note: "Tanggal dan jam mengikuti waktu setempat setiap TPI (WIB, WITA, WIT).",
     mou_targets: "Target MoU",
@@ -756,9 +1227,72 @@ const ID: Labels = Labels {
     agency_all: "Semua instansi",
     port_summary_table: "Semua TPI sekilas",
     entry_point: "TPI",
-    status: "Status",
     change: "Perubahan",
     not_judged: "tidak dinilai",
+    enforcement_cases: "Kasus penegakan hukum",
+    i247_share_ok: "Pemeriksaan I-24/7 terjawab OK",
+    exchange_within: "Pesan dalam batas latensi MoU",
+    no_mou_target: "tidak ada target MoU",
+    percentage_points: "poin persentase",
+    other_agencies_grain_note: "Penegakan hukum, pemeriksaan I-24/7, dan pertukaran data menghitung semua pelintas dan pesan di TPI, apa pun jalur, kewarganegaraan, atau arah yang dipilih.",
+    tiles_explainer: "Kasus penegakan hukum menjumlahkan penolakan, penahanan, kecocokan notice I-24/7, penyitaan bea cukai, isolasi karantina, dan insiden kepolisian sebagaimana terlihat oleh yang tidak memiliki hak rinci: jumlah 1 sampai 4 dalam sehari disamarkan, sehingga total bertanda ≥ tidak memuat jumlah yang disamarkan. Pesan dalam batas latensi MoU adalah pesan antarsistem instansi yang tiba dalam batas menit yang ditetapkan MoU untuk rutenya; suatu TPI mencapai target bila setiap rutenya mencapainya.",
+    summary_key: "✓ tercapai, ✗ tidak tercapai, – tidak dinilai; target MoU dalam kurung",
+    rollup_caption: "Persentil waktu penyelesaian di halaman ini dibaca dari histogram waktu tunggu per satu menit, sehingga selisihnya dari nilai persis kurang dari 1 menit; jika p90 suatu TPI kurang dari satu menit dari targetnya, p90 itu dihitung persis.",
+    rollup_figures_note: "p90 di atas dibaca dari histogram waktu tunggu per satu menit, dengan selisih kurang dari 1 menit dari nilai persis; jika kurang dari satu menit dari target, p90 dihitung persis.",
+    rollup_port_note: "Untuk lebih dari 7 hari, persentil waktu penyelesaian di halaman ini dibaca dari histogram waktu tunggu per satu menit: selisihnya dari nilai persis kurang dari 1 menit (p90 di atas dihitung persis bila kurang dari satu menit dari targetnya).",
+    on_this_page: "Di halaman ini",
+    clearance_time: "Waktu penyelesaian",
+    heatmap_title: "Waktu antre per hari dan jam",
+    heatmap_table: "Peta panas sebagai tabel: rata-rata waktu antre dalam menit",
+    axis_local_hour: "Jam setempat",
+    mean_queue_wait: "Rata-rata waktu antre",
+    bottleneck_hour: "jam kemacetan",
+    nobody_counted: "tidak ada yang dihitung",
+    percentiles_title: "Waktu penyelesaian per hari",
+    axis_clearance_minutes: "Waktu penyelesaian (menit)",
+    throughput_title: "Pelintas terlayani terhadap jalur yang dipakai dan loket yang dijaga",
+    throughput_note: "Loket yang bekerja, dihitung dengan dua cara. Jalur yang dipakai (kpi_throughput_hourly): loket dan autogate yang menyelesaikan sedikitnya satu pelintas pada jam itu. Loket yang dijaga (kpi_throughput_staffed_hourly): yang dilaporkan otoritas bandara/pelabuhan untuk setiap penerbangan atau kapal yang datang, yaitu loket Imigrasi yang dijaga di terminalnya saat on-block; satu jam memakai angka terbesar di antara kedatangannya, dan jam tanpa kedatangan tidak memiliki angka. Per loket yang dijaga menghitung pelintas kedatangan yang diselesaikan di loket manual.",
+    axis_per_counter: "Pelintas per loket per jam",
+    per_lane_in_use: "Pelintas diproses per jalur yang dipakai",
+    per_staffed_counter: "Kedatangan per loket yang dilaporkan dijaga otoritas",
+    per_staffed_short: "dijaga",
+    most_staffed: "Loket dijaga terbanyak dalam sejam",
+    per_staffed_hour: "Kedatangan per jam-loket dijaga",
+    per_lane_short: "jalur",
+    travellers_processed: "Pelintas diproses",
+    travellers_cleared: "Diloloskan",
+    busiest_hour: "Jam tersibuk",
+    most_lanes: "Jalur terbanyak dipakai dalam sejam",
+    per_lane_hour: "Diproses per jam-jalur",
+    no_throughput: "Tidak ada pelintas yang diproses pada periode ini.",
+    stages_title: "Siapa yang menahan pelintas yang datang",
+    stages_intro: "Untuk setiap penerbangan atau kapal yang datang: menit dari on-block sampai median selesainya pemeriksaan Imigrasi para pelintasnya (tahap Imigrasi), lalu sampai median pelepasan Bea Cukai (tahap Bea Cukai). Setiap batang adalah satu hari: median menit setiap tahap atas kedatangan hari itu.",
+    axis_stage_minutes: "Median menit per kedatangan",
+    arrivals_listed: "Kedatangan tercatat",
+    immigration_measured: "Tahap Imigrasi terukur",
+    both_measured: "Kedua tahap terukur",
+    door_to_door: "Total waktu",
+    median_minutes: "median, menit",
+    median_share: "porsi, median",
+    longer_stage: "Tahap lebih lama",
+    no_arrivals: "Otoritas tidak mencatat kedatangan pada periode ini.",
+    longest_arrivals: "Kedatangan dengan total waktu terlama",
+    flight: "Penerbangan atau kapal",
+    origin: "Asal",
+    on_block: "On-block",
+    travellers_matched: "Pelintas tercocokkan",
+    negative_stage_note: "Tahap Bea Cukai di bawah nol (bila sedikit pelintas yang diperiksa Bea Cukai selesai lebih awal) ditampilkan di tabel dan tidak digambar.",
+    joint_title: "Operasi gabungan dan dampaknya",
+    joint_none: "Tidak ada operasi gabungan pada periode ini.",
+    joint_intro: "Jumlah pelintas terlayani selama setiap operasi dibandingkan jam setempat yang sama pada empat hari yang sama di minggu-minggu sebelumnya, di terminal operasi itu (atau seluruh TPI).",
+    operation: "Operasi",
+    agencies: "Instansi",
+    duration: "Durasi",
+    lanes_halted: "Jalur dihentikan",
+    lane_hours_lost: "Jam-jalur hilang",
+    cleared_per_hour_during: "Diloloskan per jam selama operasi",
+    baseline_per_hour: "Jam yang sama, 4 hari serupa sebelumnya",
+    whole_port_note: "Jumlah pelintas terlayani, atribusi tahapan, dan operasi gabungan berlaku untuk seluruh TPI, apa pun terminal, jalur, kewarganegaraan, atau arah yang dipilih.",
 };
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! Pages are Leptos views rendered once to a `String` on the server: no hydration and no
 //! script, so every page is complete HTML and every filter is a plain link or GET form.
 
+use std::sync::LazyLock;
+
 use gerbang_ingest::reference::PortRegistry;
 use leptos::prelude::*;
 
@@ -17,12 +19,15 @@ use crate::i18n::Lang;
 pub const STYLESHEET: &str = include_str!("gerbang.css");
 
 /// The address of the stylesheet, with a hash of its content so that a changed stylesheet
-/// is never taken from a browser's cache.
-pub fn stylesheet_href() -> String {
-    format!(
-        "/static/gerbang.css?v={:016x}",
-        crate::cache::fnv1a(STYLESHEET.as_bytes())
-    )
+/// is never taken from a browser's cache. Worked out once: every response's tag names it.
+pub fn stylesheet_href() -> &'static str {
+    static HREF: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "/static/gerbang.css?v={:016x}",
+            crate::cache::fnv1a(STYLESHEET.as_bytes())
+        )
+    });
+    HREF.as_str()
 }
 
 /// How often the meeting mode reloads itself, in seconds.

@@ -26,11 +26,14 @@ mod data;
 mod error;
 mod filters;
 mod glossary;
+mod headlines;
 mod health;
 mod i18n;
 mod layout;
 mod overview;
 mod port;
+mod port_operations;
+mod port_waits;
 mod server;
 
 pub use server::{router, serve};

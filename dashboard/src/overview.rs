@@ -1,7 +1,12 @@
 //! The overview for the weekly meeting (`/`): one tile per Indonesian entry point for the
 //! last seven local days (or the dates chosen), held against its MoU targets and set beside
 //! the days before, ports that missed a target first, and a chart of hourly clearance at
-//! the busiest ports.
+//! the busiest ports. A tile has Immigration's clearance and bottleneck hours, and the
+//! other agencies' headlines ([`crate::headlines`]): enforcement as the public may see it,
+//! I-24/7 check health, and data-exchange latency against the MoU.
+//!
+//! Clearance percentiles are read from the rollups' histograms, so that every port's
+//! fortnight is thousands of rows rather than millions, and the page says so.
 //!
 //! The same page serves the meeting room: `?mode=meeting` drops the forms, enlarges the
 //! type for a projector and reloads itself, and printing it gives one A4 page, where the
@@ -11,10 +16,11 @@ use chrono::NaiveDate;
 use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
-use crate::charts::{LineChart, Reference, SMALL, Series, line_chart_svg};
-use crate::data::{self, BenchmarkPort, HourlyValue, Period, PortWeek};
+use crate::charts::{HOURLY, LineChart, Reference, SMALL, Series, line_chart_svg};
+use crate::data::{self, BenchmarkPort, HourlyValue, Period, PortWeek, Source};
 use crate::error::Result;
 use crate::filters::{Filters, OVERVIEW_PARAMS};
+use crate::headlines::{self, Enforcement, Exchange, Headlines, Interpol};
 use crate::i18n::Lang;
 use crate::layout::{
     ChartFigure, FilterForm, LegendEntry, PageContext, chart_figure, document, filter_form,
@@ -41,29 +47,45 @@ pub async fn overview_page(
         return Ok(empty_overview(context, benchmarks));
     };
     let period = filters.period(last);
-    let mut weeks = data::port_weeks(warehouse, &period, filters.port.as_deref(), filters).await?;
-    weeks.sort_by(|a, b| {
+    let only = filters.port.as_deref();
+    let (weeks, mut headlines) = tokio::try_join!(
+        data::port_weeks(warehouse, &period, only, filters),
+        headlines::headlines(warehouse, &period, only),
+    )?;
+    let mut tiles: Vec<PortTile> = weeks
+        .into_iter()
+        .map(|week| PortTile {
+            headlines: headlines.remove(&week.port).unwrap_or_default(),
+            week,
+        })
+        .collect();
+    tiles.sort_by(|a, b| {
         b.missed_targets()
             .cmp(&a.missed_targets())
-            .then(b.travellers.cmp(&a.travellers))
-            .then(a.port.cmp(&b.port))
+            .then(b.week.travellers.cmp(&a.week.travellers))
+            .then(a.week.port.cmp(&b.week.port))
     });
-    let (active, quiet): (Vec<PortWeek>, Vec<PortWeek>) =
-        weeks.into_iter().partition(|w| w.travellers > 0);
+    let (active, quiet): (Vec<PortTile>, Vec<PortTile>) =
+        tiles.into_iter().partition(|t| t.week.travellers > 0);
 
-    let mut busiest: Vec<&PortWeek> = active.iter().collect();
+    let mut busiest: Vec<&PortWeek> = active.iter().map(|t| &t.week).collect();
     busiest.sort_by(|a, b| b.travellers.cmp(&a.travellers).then(a.port.cmp(&b.port)));
     busiest.truncate(CHART_PORTS);
     let codes: Vec<&str> = busiest.iter().map(|w| w.port.as_str()).collect();
-    let hourly = data::hourly_clearance_p90(warehouse, &period, &codes, filters).await?;
+    let hourly =
+        data::hourly_clearance_p90(warehouse, &period, &codes, filters, Source::Histograms).await?;
     let charts = busiest_charts(lang, &period, &busiest, &hourly)?;
 
     let labels = lang.labels();
     let targets_version = active
         .first()
-        .map(|w| w.targets_version.clone())
+        .map(|t| t.week.targets_version.clone())
         .unwrap_or_else(|| context.targets_version.clone());
-    let missed = active.iter().filter(|w| w.missed_targets() > 0).count();
+    let missed = active.iter().filter(|t| t.missed_targets() > 0).count();
+    let exchange_target = lang.exchange_target(
+        warehouse.targets().exchange.required_share,
+        warehouse.targets().exchange.latency_target_minutes,
+    );
     let period_line = format!(
         "{}: {} · {} v{}",
         labels.period,
@@ -82,14 +104,15 @@ pub async fn overview_page(
     }
     .canonical();
     let port_link = |code: &str| context.link_with(&format!("/port/{code}"), &port_filters);
-    let tiles = active
+    let tile_views = active
         .iter()
-        .map(|w| tile(lang, &period, w, port_link(&w.port)))
+        .map(|t| tile(lang, &period, t, &exchange_target, port_link(&t.week.port)))
         .collect_view();
     let summary_table = summary_table(lang, &period, &active);
     let quiet_list = (!quiet.is_empty() && !context.meeting).then(|| {
         let items = quiet
             .iter()
+            .map(|t| &t.week)
             .map(|w| {
                 view! {
                     <li>
@@ -132,14 +155,18 @@ pub async fn overview_page(
                 <h2 id="chart-title">{labels.chart_overview_title}</h2>
                 {legend_list(legend)}
                 <ul class="small-multiples">{panels}</ul>
+                <p class="note">{labels.rollup_caption}</p>
             </section>
         }
     });
     let selection =
         selection_summary(lang, filters).map(|text| view! { <p class="selection">{text}</p> });
-    let grain_note = filters
-        .beyond_bottleneck_grain()
-        .then(|| view! { <p class="note">{labels.bottleneck_grain_note}</p> });
+    let grain_note = filters.beyond_bottleneck_grain().then(|| {
+        view! {
+            <p class="note">{labels.bottleneck_grain_note}</p>
+            <p class="note">{labels.other_agencies_grain_note}</p>
+        }
+    });
     let controls = meeting_controls(context, filters, &period, national_ports(warehouse.ports()));
     let main = view! {
         <h1>{labels.overview_title}</h1>
@@ -151,7 +178,9 @@ pub async fn overview_page(
         {grain_note}
         <section aria-labelledby="tiles-title" class="overview-tiles">
             <h2 id="tiles-title">{labels.entry_points}</h2>
-            <ul class="tiles">{tiles}</ul>
+            <ul class="tiles">{tile_views}</ul>
+            <p class="note screen-only">{labels.tiles_explainer}</p>
+            <p class="note">{labels.rollup_caption}</p>
         </section>
         {summary_table}
         {chart}
@@ -206,12 +235,38 @@ fn meeting_controls(
     .into_any()
 }
 
-/// One port's tile: its two targets, each met or missed in colour, mark and words, and how
-/// each figure moved since the days before.
-fn tile(lang: Lang, period: &Period, week: &PortWeek, link: String) -> AnyView {
+/// One port's tiles figures: its clearance week and the other agencies' headlines.
+#[derive(Debug, Clone)]
+struct PortTile {
+    week: PortWeek,
+    headlines: Headlines,
+}
+
+impl PortTile {
+    /// Whether data exchange at the port met its MoU target over the period.
+    fn exchange_met(&self) -> Option<bool> {
+        self.headlines.exchange.current.and_then(|e| e.met())
+    }
+
+    /// How many of the port's targets were missed: the order of the overview.
+    fn missed_targets(&self) -> usize {
+        self.week.missed_targets() + usize::from(self.exchange_met() == Some(false))
+    }
+}
+
+/// One port's tile: its targets, each met or missed in colour, mark and words, its
+/// figures without a target saying so, and how each figure moved since the days before.
+fn tile(
+    lang: Lang,
+    period: &Period,
+    port: &PortTile,
+    exchange_target: &str,
+    link: String,
+) -> AnyView {
     let labels = lang.labels();
+    let week = &port.week;
     let days = period.days();
-    let attention = week.missed_targets() > 0;
+    let attention = port.missed_targets() > 0;
     let (class, status) = if attention {
         ("tile attention", format!("✗ {}", labels.needs_attention))
     } else {
@@ -274,8 +329,113 @@ fn tile(lang: Lang, period: &Period, week: &PortWeek, link: String) -> AnyView {
                     {change_line(lang, days, hours_change, Rise::Worse)}
                     <dd>{bottleneck_verdict(lang, week)}</dd>
                 </div>
+                {enforcement_figure(lang, days, &port.headlines)}
+                {interpol_figure(lang, days, &port.headlines)}
+                {exchange_figure(lang, days, &port.headlines, exchange_target)}
             </dl>
         </li>
+    }
+    .into_any()
+}
+
+/// The verdict of a figure the MoU sets no target for.
+fn no_target(lang: Lang) -> AnyView {
+    verdict_or(lang, None, String::new(), lang.labels().no_mou_target)
+}
+
+/// Enforcement cases as the public may see them: a total with hidden small counts is a
+/// lower bound, marked `≥`, that says how many it holds, and is not compared with the days
+/// before, since a change between two lower bounds means nothing.
+fn enforcement_figure(lang: Lang, days: u64, headlines: &Headlines) -> AnyView {
+    let labels = lang.labels();
+    let figures = headlines.enforcement;
+    let value = figures.current.map_or_else(
+        || labels.no_value.to_string(),
+        |e: Enforcement| lang.lower_bound(e.shown, e.hidden),
+    );
+    let hidden = figures
+        .current
+        .filter(|e| e.hidden > 0)
+        .map(|e| view! { <dd class="figure-note">{lang.hidden_counts(e.hidden)}</dd> });
+    let change = match (figures.current, figures.previous) {
+        (Some(now), Some(before)) if now.hidden > 0 || before.hidden > 0 => WeekChange::NotCompared,
+        (now, before) => WeekChange::of(
+            now.zip(before)
+                .map(|(now, before)| (now.shown - before.shown) as f64),
+            0,
+            |cases| lang.cases(cases.round() as i64),
+        ),
+    };
+    view! {
+        <div class="figure">
+            <dt>{labels.enforcement_cases}</dt>
+            <dd class="value">{value}</dd>
+            {hidden}
+            {change_line(lang, days, change, Rise::Neutral)}
+            <dd>{no_target(lang)}</dd>
+        </div>
+    }
+    .into_any()
+}
+
+/// The share of I-24/7 checks answered OK: the MoU sets no target for it.
+fn interpol_figure(lang: Lang, days: u64, headlines: &Headlines) -> AnyView {
+    let labels = lang.labels();
+    let figures = headlines.interpol;
+    let share = |i: Option<Interpol>| i.and_then(|i| i.share_ok());
+    let value =
+        share(figures.current).map_or_else(|| labels.no_value.to_string(), |s| lang.percent(s));
+    let checks = figures.current.filter(|i| i.checks > 0).map(
+        |i| view! { <dd class="figure-note detail">{lang.checks_line(i.checks, i.timeouts)}</dd> },
+    );
+    let change = WeekChange::of(
+        share(figures.current)
+            .zip(share(figures.previous))
+            .map(|(now, before)| now - before),
+        3,
+        |points| lang.points(points),
+    );
+    view! {
+        <div class="figure">
+            <dt>{labels.i247_share_ok}</dt>
+            <dd class="value">{value}</dd>
+            {checks}
+            {change_line(lang, days, change, Rise::Better)}
+            <dd>{no_target(lang)}</dd>
+        </div>
+    }
+    .into_any()
+}
+
+/// The share of messages between agency systems that arrived within their route's MoU
+/// latency, met when every route met its MoU share.
+fn exchange_figure(lang: Lang, days: u64, headlines: &Headlines, exchange_target: &str) -> AnyView {
+    let labels = lang.labels();
+    let figures = headlines.exchange;
+    let share = |e: Option<Exchange>| e.and_then(|e| e.share_within());
+    let met = figures.current.and_then(|e| e.met());
+    let value =
+        share(figures.current).map_or_else(|| labels.no_value.to_string(), |s| lang.percent(s));
+    let routes = figures.current.filter(|e| e.messages > 0).map(|e| {
+        view! {
+            <dd class="figure-note detail">{lang.routes_line(e.routes_met, e.routes, e.messages)}</dd>
+        }
+    });
+    let change = WeekChange::of(
+        share(figures.current)
+            .zip(share(figures.previous))
+            .map(|(now, before)| now - before),
+        3,
+        |points| lang.points(points),
+    );
+    view! {
+        <div class=figure_class(met)>
+            <dt>{labels.exchange_within}</dt>
+            <dd class="value">{value}</dd>
+            {routes}
+            {change_line(lang, days, change, Rise::Better)}
+            <dd>{verdict(lang, met, exchange_target.to_string())}</dd>
+        </div>
     }
     .into_any()
 }
@@ -287,12 +447,16 @@ enum Rise {
     Neutral,
     /// A longer p90 or more bottleneck hours is worse.
     Worse,
+    /// A larger share of checks answered or of messages in time is better.
+    Better,
 }
 
 /// How one figure of a tile moved since the seven days before the period.
 #[derive(Debug, Clone, PartialEq)]
 enum WeekChange {
     NoDataLastWeek,
+    /// Not compared: the two figures are lower bounds, whose difference means nothing.
+    NotCompared,
     /// The change rounds to zero at the precision shown.
     Unchanged,
     /// Rose or fell by `amount`: the size of the change as shown, with its unit.
@@ -367,6 +531,7 @@ fn change_line(lang: Lang, days: u64, change: WeekChange, rise: Rise) -> AnyView
     let labels = lang.labels();
     let (class, mark, text, judgement) = match change {
         WeekChange::NoDataLastWeek => ("change", "–", lang.no_data_previous(days), None),
+        WeekChange::NotCompared => ("change", "–", lang.not_compared_previous(days), None),
         WeekChange::Unchanged => ("change", "=", lang.no_change_previous(days), None),
         WeekChange::Moved { rose, amount } => {
             let (mark, sign) = if rose { ("▲", "+") } else { ("▼", "−") };
@@ -374,6 +539,8 @@ fn change_line(lang: Lang, days: u64, change: WeekChange, rise: Rise) -> AnyView
                 (Rise::Neutral, _) => ("change", None),
                 (Rise::Worse, true) => ("change worse", Some(labels.worse)),
                 (Rise::Worse, false) => ("change better", Some(labels.better)),
+                (Rise::Better, true) => ("change better", Some(labels.better)),
+                (Rise::Better, false) => ("change worse", Some(labels.worse)),
             };
             let text = format!("{sign}{amount} {}", lang.since_previous(days));
             (class, mark, text, judgement)
@@ -399,13 +566,15 @@ fn change_line(lang: Lang, days: u64, change: WeekChange, rise: Rise) -> AnyView
 }
 
 /// Every port of the overview in one compact table, for print: the tiles' figures and
-/// verdicts in rows, so that all the ports fit on one A4 page.
-fn summary_table(lang: Lang, period: &Period, weeks: &[PortWeek]) -> AnyView {
+/// verdicts in rows, so that all the ports fit on one A4 page. The verdicts are marks with
+/// a key, and the ports that need attention come first as on the screen.
+fn summary_table(lang: Lang, period: &Period, ports: &[PortTile]) -> AnyView {
     let labels = lang.labels();
     let days = period.days();
-    let rows = weeks
+    let rows = ports
         .iter()
-        .map(|week| {
+        .map(|port| {
+            let week = &port.week;
             let previous = week.previous.as_ref();
             let travellers_change = match WeekChange::of_travellers(
                 lang,
@@ -416,50 +585,82 @@ fn summary_table(lang: Lang, period: &Period, weeks: &[PortWeek]) -> AnyView {
                     format!("{}{amount}", if rose { "+" } else { "−" })
                 }
                 WeekChange::Unchanged => "=".to_string(),
-                WeekChange::NoDataLastWeek => "–".to_string(),
+                WeekChange::NoDataLastWeek | WeekChange::NotCompared => "–".to_string(),
             };
-            let p90 = week
-                .clearance_p90
-                .map_or_else(|| labels.no_value.to_string(), |v| lang.minutes(v));
-            let mark = |met: Option<bool>, target: String| match met {
-                Some(true) => format!("✓ {} ({target})", labels.met),
-                Some(false) => format!("✗ {} ({target})", labels.missed),
-                None => format!("– ({target})"),
+            let headlines = &port.headlines;
+            let enforcement = headlines.enforcement.current.map_or_else(
+                || labels.no_value.to_string(),
+                |e| lang.lower_bound(e.shown, e.hidden),
+            );
+            let interpol = headlines
+                .interpol
+                .current
+                .and_then(|i| i.share_ok())
+                .map_or_else(|| labels.no_value.to_string(), |s| lang.percent(s));
+            let exchange_met = port.exchange_met();
+            let exchange = headlines
+                .exchange
+                .current
+                .and_then(|e| e.share_within())
+                .map_or_else(
+                    || labels.no_value.to_string(),
+                    |s| {
+                        let mark = match exchange_met {
+                            Some(true) => "✓ ",
+                            Some(false) => "✗ ",
+                            None => "",
+                        };
+                        format!("{mark}{}", lang.percent(s))
+                    },
+                );
+            // Figure and target in one cell, the verdict as a mark: the key says which is
+            // which, and the row fits an A4 page.
+            let judged = |met: Option<bool>, value: String, target: String| {
+                let mark = match met {
+                    Some(true) => "✓",
+                    Some(false) => "✗",
+                    None => "–",
+                };
+                format!("{mark} {value} (≤ {target})")
             };
-            let status_class = if week.missed_targets() > 0 {
-                "missed"
-            } else {
-                "met"
-            };
+            let p90 = judged(
+                week.p90_met(),
+                week.clearance_p90
+                    .map_or_else(|| labels.no_value.to_string(), |v| lang.number(v, 1)),
+                lang.number_trimmed(week.clearance_p90_target, 1),
+            );
+            let hours = judged(
+                week.bottlenecks_met(),
+                lang.number_trimmed(week.bottleneck_hours, 1),
+                lang.count(week.max_bottleneck_hours),
+            );
             view! {
                 <tr>
                     <th scope="row">{format!("{} ({})", week.name, week.port)}</th>
                     <td class="num">{lang.count(week.travellers)}</td>
                     <td class="num">{travellers_change}</td>
-                    <td class="num">{p90}</td>
-                    <td class=figure_class(week.p90_met()).replace("figure", "verdict-cell")>
-                        {mark(week.p90_met(), format!("≤ {}", lang.minutes_trimmed(week.clearance_p90_target)))}
+                    <td class=figure_class(week.p90_met()).replace("figure", "verdict-cell num")>
+                        {p90}
                     </td>
-                    <td class="num">{lang.hours(week.bottleneck_hours)}</td>
-                    <td class=figure_class(week.bottlenecks_met()).replace("figure", "verdict-cell")>
-                        {mark(week.bottlenecks_met(), format!("≤ {}", lang.hours(week.max_bottleneck_hours as f64)))}
+                    <td class=figure_class(week.bottlenecks_met()).replace("figure", "verdict-cell num")>
+                        {hours}
                     </td>
-                    <td class=status_class>
-                        {if week.missed_targets() > 0 {
-                            labels.needs_attention
-                        } else {
-                            labels.on_target
-                        }}
+                    <td class="num">{enforcement}</td>
+                    <td class="num">{interpol}</td>
+                    <td class=figure_class(exchange_met).replace("figure", "verdict-cell num")>
+                        {exchange}
                     </td>
                 </tr>
             }
         })
         .collect_view();
     let caption = format!(
-        "{}: {}",
+        "{}: {} · {}",
         labels.period,
-        lang.date_range(period.first, period.last)
+        lang.date_range(period.first, period.last),
+        labels.summary_key
     );
+    let unit = |name: &str, unit: &str| format!("{name} ({unit})");
     view! {
         <section class="print-only summary-table" aria-labelledby="summary-title">
             <h2 id="summary-title">{labels.port_summary_table}</h2>
@@ -470,11 +671,11 @@ fn summary_table(lang: Lang, period: &Period, weeks: &[PortWeek]) -> AnyView {
                         <th scope="col">{labels.entry_point}</th>
                         <th scope="col" class="num">{labels.travellers}</th>
                         <th scope="col" class="num">{format!("{} ({})", labels.change, lang.since_previous(days))}</th>
-                        <th scope="col" class="num">{labels.clearance_p90}</th>
-                        <th scope="col">{labels.target}</th>
-                        <th scope="col" class="num">{labels.bottleneck_hours}</th>
-                        <th scope="col">{labels.target}</th>
-                        <th scope="col">{labels.status}</th>
+                        <th scope="col" class="num">{unit(labels.clearance_p90, labels.minutes_unit)}</th>
+                        <th scope="col" class="num">{unit(labels.bottleneck_hours, labels.hours_unit)}</th>
+                        <th scope="col" class="num">{labels.enforcement_cases}</th>
+                        <th scope="col" class="num">{labels.i247_share_ok}</th>
+                        <th scope="col" class="num">{labels.exchange_within}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -546,6 +747,7 @@ fn busiest_charts(
                 lang,
                 size: SMALL,
                 y_max: Some(y_max),
+                join_within: HOURLY,
             })?;
             let heading = format!("{} – {}", week.port, week.name);
             Ok((

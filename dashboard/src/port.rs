@@ -1,8 +1,12 @@
-//! The page of one entry point (`/port/{code}`): its week hour by hour and day by day, and
-//! its bottleneck episodes, all in the port's local time.
+//! The page of one entry point (`/port/{code}`): its queue waits by day and hour, its
+//! clearance day by day and hour by hour, its bottleneck episodes, its throughput against
+//! the lanes in use and the counters staffed, who holds its arriving travellers, and its
+//! joint operations, all in the port's local time.
 //!
 //! Indonesian ports are shown from their Immigration crossings over the overview's period,
-//! or the dates, terminal, lane kind, citizenship and direction chosen in the address.
+//! or the dates, terminal, lane kind, citizenship and direction chosen in the address. Over
+//! more than a week the daily and hourly percentiles are read from the rollups' histograms
+//! ([`Source::Histograms`]), which the page says.
 //! Benchmark airports (such as JFK in the CBP feed) only send hourly wait reports, so their
 //! page shows those, over the last seven days of their own reports or the dates chosen.
 
@@ -11,9 +15,9 @@ use gerbang_ingest::reference::Port;
 use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
-use crate::charts::{LineChart, Reference, Series, WIDE, line_chart_svg};
+use crate::charts::{HOURLY, LineChart, Reference, Series, WIDE, line_chart_svg};
 use crate::data::{
-    self, ClearanceDay, Episode, HourlyValue, Period, PortWeek, ReportDay, ReportHour,
+    self, ClearanceDay, Episode, HourlyValue, Period, PortWeek, ReportDay, ReportHour, Source,
 };
 use crate::error::Result;
 use crate::filters::{Filters, PORT_PARAMS, Param};
@@ -23,12 +27,28 @@ use crate::layout::{
     p90_target_text, selection_summary, verdict, verdict_or, weekly_hours_target_text,
 };
 use crate::overview::{bottleneck_verdict, figure_class, hour_position, series_summary};
+use crate::port_operations::{
+    joint_operations, joint_section, longest_arrivals, stage_days, stages_section,
+    throughput_hours, throughput_section,
+};
+use crate::port_waits::{
+    episodes_timeline, heat_map_section, percentiles_chart, place_label, wait_hours,
+};
+
+/// Under a timeline, a list of more episodes than this is folded away.
+const FOLDED_EPISODES: usize = 12;
 
 /// The KPI views whose definitions the port page explains.
-const DEFINED_VIEWS: [&str; 3] = [
+const DEFINED_VIEWS: [&str; 9] = [
     "kpi_clearance_hourly",
     "kpi_bottleneck_hours",
     "kpi_bottleneck_episodes",
+    "kpi_throughput_hourly",
+    "kpi_throughput_staffed_hourly",
+    "kpi_stage_attribution",
+    "kpi_stage_attribution_daily",
+    "kpi_joint_operation_impact",
+    "kpi_clearance_daily_rollup",
 ];
 
 /// Renders the page of a registered port.
@@ -109,12 +129,24 @@ async fn crossings_page(
     else {
         return Ok(no_data_page(context, port));
     };
-    let days = data::clearance_days(warehouse, &period, &port.code, filters).await?;
-    let hourly =
-        data::hourly_clearance_p90(warehouse, &period, &[port.code.as_str()], filters).await?;
+    let source = Source::for_period(&period);
     let bounds = period_bounds_ms(&port.zone, &period);
     let terminal = filters.terminal.as_deref();
-    let episodes = data::episodes(warehouse, &port.code, "events", bounds, terminal).await?;
+    let code = port.code.as_str();
+    let codes = [code];
+    // The sections ask independent questions: asked together, one's reading overlaps
+    // another's computing.
+    let (days, hourly, episodes, waits, throughput, stages, arrivals, operations, terminals) = tokio::try_join!(
+        data::clearance_days(warehouse, &period, code, filters, source),
+        data::hourly_clearance_p90(warehouse, &period, &codes, filters, source),
+        data::event_episodes(warehouse, code, &period, bounds, terminal),
+        wait_hours(warehouse, &period, code, filters),
+        throughput_hours(warehouse, &period, code),
+        stage_days(warehouse, &period, code),
+        longest_arrivals(warehouse, &period, code),
+        joint_operations(warehouse, &period, code),
+        data::terminals(warehouse, code),
+    )?;
     let form = filter_form(
         context,
         FilterForm {
@@ -122,7 +154,7 @@ async fn crossings_page(
             filters: filters.clone(),
             period: Some(period),
             ports: Vec::new(),
-            terminals: data::terminals(warehouse, &port.code).await?,
+            terminals,
         },
     );
 
@@ -157,9 +189,17 @@ async fn crossings_page(
     let grain_note = filters
         .beyond_bottleneck_grain()
         .then(|| view! { <p class="note">{labels.bottleneck_grain_note}</p> });
+    let whole_port_note = (filters.terminal.is_some() || filters.beyond_bottleneck_grain())
+        .then(|| view! { <p class="note">{labels.whole_port_note}</p> });
+    // Either the figures' p90 alone, or every percentile of the page, is from histograms.
+    let source_note = match source {
+        Source::Histograms => labels.rollup_port_note,
+        Source::Exact => labels.rollup_figures_note,
+    };
+    let source_note = view! { <p class="note">{source_note}</p> };
     let chart = figure.map(|figure| {
         view! {
-            <section aria-labelledby="chart-title">
+            <section aria-labelledby="chart-title" id="hourly">
                 <h2 id="chart-title">{labels.chart_port_title}</h2>
                 {chart_figure(figure)}
             </section>
@@ -167,6 +207,23 @@ async fn crossings_page(
     });
     let quiet = (week.travellers == 0)
         .then(|| view! { <p class="notice">{labels.no_crossings_in_period}</p> });
+    let bottleneck = &warehouse.targets().bottleneck;
+    let heat_map = (!waits.is_empty())
+        .then(|| {
+            heat_map_section(
+                lang,
+                port,
+                &period,
+                &waits,
+                (
+                    bottleneck.wait_threshold_minutes,
+                    bottleneck.max_share_over_threshold,
+                ),
+            )
+        })
+        .transpose()?;
+    let percentiles = percentiles_chart(lang, port, &period, &week, &days)?.map(chart_figure);
+    let timeline = episodes_timeline(lang, port, &period, bounds, &episodes)?;
     let main = view! {
         {port_header(context, port)}
         <p class="period">{period_line(lang, &period, &week.targets_version)}</p>
@@ -174,10 +231,17 @@ async fn crossings_page(
         {form}
         {quiet}
         {figures}
+        {source_note}
         {grain_note}
+        {whole_port_note}
+        {contents(lang)}
+        {heat_map}
+        {clearance_table(lang, port, &week, &days, percentiles)}
         {chart}
-        {clearance_table(lang, port, &week, &days)}
-        {episodes_table(lang, port, &episodes)}
+        {episodes_table(lang, port, &episodes, timeline)}
+        {throughput_section(lang, port, &period, &throughput)?}
+        {stages_section(lang, port, &stages, &arrivals)?}
+        {joint_section(lang, port, &operations)}
         {definitions(warehouse, lang)}
     }
     .into_any();
@@ -212,7 +276,21 @@ fn local_midnight_ms<Z: TimeZone>(zone: &Z, date: NaiveDate) -> i64 {
 }
 
 /// A UTC instant in the port's local time, written out with its zone label.
-fn local_moment(lang: Lang, port: &Port, utc_ms: i64) -> String {
+pub fn local_moment(lang: Lang, port: &Port, utc_ms: i64) -> String {
+    moment_in(lang, port, utc_ms, Lang::local_moment)
+}
+
+/// A UTC instant in the port's local time, short enough for a narrow column.
+pub fn local_moment_short(lang: Lang, port: &Port, utc_ms: i64) -> String {
+    moment_in(lang, port, utc_ms, Lang::local_moment_short)
+}
+
+fn moment_in(
+    lang: Lang,
+    port: &Port,
+    utc_ms: i64,
+    write: fn(Lang, NaiveDate, u32, u32, &str) -> String,
+) -> String {
     match DateTime::from_timestamp_millis(utc_ms) {
         Some(utc) => {
             let local = utc.with_timezone(&port.zone);
@@ -223,7 +301,13 @@ fn local_moment(lang: Lang, port: &Port, utc_ms: i64) -> String {
             } else {
                 port.zone_label().to_string()
             };
-            lang.local_moment(local.date_naive(), local.hour(), local.minute(), &zone)
+            write(
+                lang,
+                local.date_naive(),
+                local.hour(),
+                local.minute(),
+                &zone,
+            )
         }
         None => lang.labels().no_value.to_string(),
     }
@@ -276,6 +360,7 @@ fn clearance_chart(
         lang,
         size: WIDE,
         y_max: None,
+        join_within: HOURLY,
     })?;
     Ok(ChartFigure {
         svg,
@@ -314,7 +399,14 @@ fn minutes_cell(lang: Lang, value: Option<f64>, above: Option<f64>) -> AnyView {
     }
 }
 
-fn clearance_table(lang: Lang, port: &Port, week: &PortWeek, days: &[ClearanceDay]) -> AnyView {
+/// The days of the period: the percentile lines, then the same numbers in a table.
+fn clearance_table(
+    lang: Lang,
+    port: &Port,
+    week: &PortWeek,
+    days: &[ClearanceDay],
+    chart: Option<AnyView>,
+) -> AnyView {
     let labels = lang.labels();
     let minutes = |name: &str| format!("{name} ({})", labels.minutes_unit);
     let rows = days
@@ -340,8 +432,9 @@ fn clearance_table(lang: Lang, port: &Port, week: &PortWeek, days: &[ClearanceDa
         p90_target_text(lang, week.clearance_p90_target)
     );
     view! {
-        <section aria-labelledby="days-title">
-            <h2 id="days-title">{labels.per_day}</h2>
+        <section aria-labelledby="days-title" id="days">
+            <h2 id="days-title">{labels.percentiles_title}</h2>
+            {chart}
             <div class="table-wrap">
                 <table>
                     <caption>{caption}</caption>
@@ -365,11 +458,17 @@ fn clearance_table(lang: Lang, port: &Port, week: &PortWeek, days: &[ClearanceDa
     .into_any()
 }
 
-fn episodes_table(lang: Lang, port: &Port, episodes: &[Episode]) -> AnyView {
+/// The bottleneck episodes in a table, under their timeline when there is one.
+fn episodes_table(
+    lang: Lang,
+    port: &Port,
+    episodes: &[Episode],
+    timeline: Option<AnyView>,
+) -> AnyView {
     let labels = lang.labels();
     if episodes.is_empty() {
         return view! {
-            <section aria-labelledby="episodes-title">
+            <section aria-labelledby="episodes-title" id="episodes">
                 <h2 id="episodes-title">{labels.episodes}</h2>
                 <p>{labels.episodes_none}</p>
             </section>
@@ -379,14 +478,7 @@ fn episodes_table(lang: Lang, port: &Port, episodes: &[Episode]) -> AnyView {
     let rows = episodes
         .iter()
         .map(|episode| {
-            let place = match &episode.terminal {
-                // Some feeds name terminals "Terminal 4", others just "T2".
-                Some(terminal) if terminal.to_lowercase().starts_with(labels.terminal) => {
-                    terminal.clone()
-                }
-                Some(terminal) => format!("{} {terminal}", labels.terminal),
-                None => labels.whole_port.to_string(),
-            };
+            let place = place_label(lang, episode.terminal.as_deref());
             view! {
                 <tr>
                     <td>{local_moment(lang, port, episode.start_ms)}</td>
@@ -400,24 +492,65 @@ fn episodes_table(lang: Lang, port: &Port, episodes: &[Episode]) -> AnyView {
     // Episodes that began before the period or end after it are listed whole, so their
     // hours are not totalled here: the period's bottleneck hours are in the figures above.
     let caption = format!("{} ({})", labels.axis_local_time, port.zone_label());
+    let table = view! {
+        <div class="table-wrap">
+            <table>
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{labels.episode_start}</th>
+                        <th scope="col">{labels.episode_end}</th>
+                        <th scope="col" class="num">{labels.episode_hours}</th>
+                        <th scope="col">{labels.episode_where}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    };
+    // Under a timeline, a long list is folded away: the timeline shows it at a glance.
+    let table = if timeline.is_some() && episodes.len() > FOLDED_EPISODES {
+        view! {
+            <details class="definitions">
+                <summary>{lang.episodes_as_table(episodes.len())}</summary>
+                {table}
+            </details>
+        }
+        .into_any()
+    } else {
+        table.into_any()
+    };
     view! {
-        <section aria-labelledby="episodes-title">
+        <section aria-labelledby="episodes-title" id="episodes">
             <h2 id="episodes-title">{labels.episodes}</h2>
-            <div class="table-wrap">
-                <table>
-                    <caption>{caption}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{labels.episode_start}</th>
-                            <th scope="col">{labels.episode_end}</th>
-                            <th scope="col" class="num">{labels.episode_hours}</th>
-                            <th scope="col">{labels.episode_where}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            {timeline}
+            {table}
         </section>
+    }
+    .into_any()
+}
+
+/// Links to the sections of a port's page, so that a long page can be read in parts.
+fn contents(lang: Lang) -> AnyView {
+    let labels = lang.labels();
+    let sections = [
+        ("#waits", labels.heatmap_title),
+        ("#days", labels.percentiles_title),
+        ("#hourly", labels.chart_port_title),
+        ("#episodes", labels.episodes),
+        ("#throughput", labels.throughput_title),
+        ("#stages", labels.stages_title),
+        ("#joint", labels.joint_title),
+    ];
+    let items = sections
+        .into_iter()
+        .map(|(href, title)| view! { <li><a href=href>{title}</a></li> })
+        .collect_view();
+    view! {
+        <nav class="page-contents" aria-labelledby="contents-title">
+            <h2 id="contents-title">{labels.on_this_page}</h2>
+            <ul>{items}</ul>
+        </nav>
     }
     .into_any()
 }
@@ -554,7 +687,7 @@ async fn benchmark_page(
         </dl>
         {chart}
         {report_table(lang, port, &week, &days)}
-        {episodes_table(lang, port, &episodes)}
+        {episodes_table(lang, port, &episodes, None)}
         {definitions(warehouse, lang)}
     }
     .into_any();
@@ -634,6 +767,7 @@ fn wait_chart(
         lang,
         size: WIDE,
         y_max: None,
+        join_within: HOURLY,
     })?;
     Ok(ChartFigure {
         svg,

@@ -20,10 +20,12 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// How long one Chromium run may take before the test gives up on it.
 const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// Every page of the dashboard, by a short name for its screenshots.
-const PAGES: [(&str, &str); 7] = [
+/// Every page of the dashboard, by a short name for its screenshots; a port's page also
+/// over two weeks, which it reads from the rollups.
+const PAGES: [(&str, &str); 8] = [
     ("overview", "/"),
     ("port", "/port/CGK"),
+    ("port-fortnight", "/port/CGK?from=2026-10-06&to=2026-10-19"),
     ("benchmark-port", "/port/JFK"),
     ("agencies", "/agencies"),
     ("health", "/health"),
@@ -170,7 +172,8 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 }
 
 /// The text of every heading, table header, term, form label, button, caption and
-/// navigation link of a page, in document order: the words a language switch must change.
+/// navigation link of a page, in document order, but for names marked `translate="no"`:
+/// the words a language switch must change.
 fn labels(html: &str) -> Vec<String> {
     const TAGS: [&str; 10] = [
         "h1",
@@ -195,7 +198,11 @@ fn labels(html: &str) -> Vec<String> {
                 break;
             };
             rest = body_start;
-            if !matches!(after, Some(b' ' | b'>')) {
+            // Names (of joint operations, say) are marked translate="no": no language
+            // switch changes them.
+            if !matches!(after, Some(b' ' | b'>'))
+                || html[start..body_start].contains("translate=\"no\"")
+            {
                 continue;
             }
             let Some(end) = html[body_start..].find(&close).map(|i| i + body_start) else {
@@ -297,7 +304,8 @@ fn every_page_in_a_real_browser_in_both_languages_with_filters_and_print() {
     for (name, path) in PAGES {
         let mut doms = Vec::new();
         for lang in ["en", "id"] {
-            let url = format!("{base}{path}?lang={lang}");
+            let join = if path.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{path}{join}lang={lang}");
             let dom = browser.dom(&url);
             assert!(
                 dom.contains(&format!("<html lang=\"{lang}\"")),
@@ -332,6 +340,102 @@ fn every_page_in_a_real_browser_in_both_languages_with_filters_and_print() {
             unchanged.is_empty(),
             "{path}: labels the language switch left in English: {unchanged:?}"
         );
+    }
+
+    // The overview's tiles have the other agencies' figures, and a port's page every
+    // section with its chart titled for screen readers, in both languages.
+    let overview = |lang: &str| browser.dom(&format!("{base}/?lang={lang}"));
+    for (lang, figures) in [
+        (
+            "en",
+            [
+                "Enforcement cases",
+                "I-24/7 checks answered OK",
+                "Messages within MoU latency",
+                "no MoU target",
+            ],
+        ),
+        (
+            "id",
+            [
+                "Kasus penegakan hukum",
+                "Pemeriksaan I-24/7 terjawab OK",
+                "Pesan dalam batas latensi MoU",
+                "tidak ada target MoU",
+            ],
+        ),
+    ] {
+        let dom = overview(lang);
+        for figure in figures {
+            assert!(
+                dom.contains(figure),
+                "the overview in {lang} lacks '{figure}'"
+            );
+        }
+    }
+    for (lang, headings) in [
+        (
+            "en",
+            [
+                "Queue wait by day and hour",
+                "Clearance time per day",
+                "Bottleneck episodes",
+                "Throughput against lanes in use and staffed counters",
+                "Who holds arriving travellers",
+                "Joint operations and their impact",
+            ],
+        ),
+        (
+            "id",
+            [
+                "Waktu antre per hari dan jam",
+                "Waktu penyelesaian per hari",
+                "Episode kemacetan",
+                "Pelintas terlayani terhadap jalur yang dipakai dan loket yang dijaga",
+                "Siapa yang menahan pelintas yang datang",
+                "Operasi gabungan dan dampaknya",
+            ],
+        ),
+    ] {
+        for path in ["/port/CGK?", "/port/CGK?from=2026-10-06&to=2026-10-19&"] {
+            let dom = browser.dom(&format!("{base}{path}lang={lang}"));
+            for id in [
+                "waits",
+                "days",
+                "hourly",
+                "episodes",
+                "throughput",
+                "stages",
+                "joint",
+            ] {
+                assert!(
+                    dom.contains(&format!("id=\"{id}\"")),
+                    "{path} has no section {id}"
+                );
+            }
+            for heading in headings {
+                assert!(
+                    dom.contains(&format!(">{heading}</h2>")),
+                    "{path}lang={lang} lacks '{heading}'"
+                );
+            }
+            for chart in [
+                "wait-heat",
+                "percentile-chart",
+                "port-chart",
+                "throughput-chart",
+                "stage-bars",
+            ] {
+                assert!(
+                    dom.contains(&format!("<title id=\"{chart}-title\">")),
+                    "{path}lang={lang} has no titled {chart}"
+                );
+            }
+            assert!(
+                dom.contains("<table class=\"heat-table\">"),
+                "the heat map's table"
+            );
+        }
     }
 
     // The filters change the numbers: a port's travellers through autogates only, and
@@ -393,6 +497,9 @@ fn labels_are_found_in_document_order_without_the_english_passages() {
         labels(html),
         ["Ikhtisar", "Periode", "TPI", "Definisi", "Per hari"]
     );
+    let named = "<table><tr><th scope=\"row\" translate=\"no\">Operasi Sapu Bersih</th>\
+                 <th scope=\"col\">Operation</th></tr></table>";
+    assert_eq!(labels(named), ["Operation"]);
     let places = port_names();
     assert!(language_neutral(
         "Soekarno-Hatta International Airport (CGK)",
