@@ -22,9 +22,9 @@ every answer's status (and, for full pages, that each body is the page drawn at 
 
 The client is Python's asyncio over raw HTTP/1.1 (no packages needed), so on a small machine
 the client shares the cores with the server and its figures are a lower bound on what the
-server can do. The binary is, in order: --binary, $GERBANG_BIN, the release build of
-$HOME/.cache/gerbang/target-speed, the debug build of $CARGO_TARGET_DIR (default
-$HOME/.cache/gerbang/target). Nothing here is a test: the figures depend on the machine.
+server can do. The binary is, in order: --binary, $GERBANG_BIN, the release build in
+$CARGO_TARGET_DIR (default $HOME/.cache/gerbang/target) if there is one, else the debug
+build there. Nothing here is a test: the figures depend on the machine.
 """
 
 import argparse
@@ -46,10 +46,10 @@ def default_binary():
     """The gerbang binary to measure: a release build if there is one, else the debug one."""
     if os.environ.get("GERBANG_BIN"):
         return Path(os.environ["GERBANG_BIN"])
-    release = Path.home() / ".cache/gerbang/target-speed/release/gerbang"
+    target = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/gerbang/target"))
+    release = target / "release" / "gerbang"
     if release.exists():
         return release
-    target = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/gerbang/target"))
     return target / "debug" / "gerbang"
 
 
