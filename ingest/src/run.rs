@@ -560,12 +560,8 @@ async fn stream_file(
             let lines = crate::feeds::count_newlines(&block);
             let block_bytes = block.len() as u64;
             // The header line, kept from the first block for those after it.
-            let file_header = (feed.has_header_line() && header.is_none()).then(|| {
-                block
-                    .split(|b| *b == b'\n')
-                    .next()
-                    .map(|line| String::from_utf8_lossy(line).trim_end().to_string())
-            });
+            let file_header =
+                (feed.has_header_line() && header.is_none()).then(|| header_line(&block));
             let converting = match copy_of {
                 Some(first) => {
                     let skip = u64::from(feed.has_header_line() && first_line == 1);
@@ -675,10 +671,7 @@ impl BlockJob {
         // The second half starts below the header line: it needs the header given to it.
         let header = match (&self.header, self.feed.has_header_line()) {
             (Some(header), _) => Some(header.clone()),
-            (None, true) => first
-                .split(|b| *b == b'\n')
-                .next()
-                .map(|line| String::from_utf8_lossy(line).trim_end().to_string()),
+            (None, true) => header_line(first),
             (None, false) => None,
         };
         let (one, two) = std::thread::scope(|scope| {
@@ -721,6 +714,13 @@ impl BlockJob {
         };
         convert_guarded(self.feed, bytes, &context)
     }
+}
+
+/// The first line of the top of a file: its header, for the blocks after it.
+fn header_line(bytes: &[u8]) -> Option<String> {
+    crate::feeds::split_lines(bytes)
+        .next()
+        .map(|line| String::from_utf8_lossy(line).trim_end().to_string())
 }
 
 /// What a [`BlockJob`] needs from the run, shared by every block of every file.
