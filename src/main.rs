@@ -3,21 +3,27 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use gerbang_dashboard::SignIn;
 use gerbang_ingest::config::Config;
 use gerbang_ingest::generate::{DEFAULT_FAULT_RATE, FAULTS_FILE, FEEDS, GenerateOptions, generate};
 use gerbang_ingest::lake::Lake;
 use gerbang_ingest::run::{FileOutcome, IngestOptions, Progress, RunReport, ingest};
 use gerbang_query::Warehouse;
+use gerbang_query::accounts::Accounts;
+use gerbang_query::policy::QueryLimits;
 use gerbang_query::rollup::{self, AfterIngest, RollupProgress};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod output;
+mod report;
 mod schedule;
+mod shell;
+mod users;
 
 /// Gerbang: one warehouse and dashboard for every agency at Indonesia's entry points.
 #[derive(Debug, Parser)]
@@ -92,13 +98,41 @@ enum Command {
         /// Folder of sharing-policy files to use instead of the built-in ones.
         #[arg(long, env = "GERBANG_POLICIES")]
         policies: Option<PathBuf>,
-        /// The query, e.g. "SELECT * FROM kpi_bottleneck_episodes LIMIT 10".
-        query: String,
+        /// The query, e.g. "SELECT * FROM kpi_bottleneck_episodes LIMIT 10". Without it,
+        /// statements are read from standard input: an interactive shell on a terminal (as
+        /// `gerbang shell`), a script otherwise (exit status 1 when any statement failed).
+        query: Option<String>,
+    },
+    /// An interactive SQL shell as a user of an agency: line editing and history,
+    /// statements ending with `;`, \d to list what the user may see, \d NAME for its
+    /// columns, \timing, \q. Ctrl-C stops the running query. Reads a script from standard
+    /// input when it is not a terminal (exit status 1 when any statement failed).
+    Shell {
+        #[arg(long, env = "GERBANG_LAKE")]
+        lake: String,
+        /// The agency and roles to run as (e.g. customs:analyst): queries see only what the
+        /// sharing policies allow, are read-only and bounded, and are audited.
+        #[arg(long = "as", value_name = "AGENCY:ROLE[,ROLE]")]
+        as_principal: String,
+        /// The user name the audit records.
+        #[arg(long, env = "USER", default_value = "cli")]
+        user: String,
+        /// Folder of sharing-policy files to use instead of the built-in ones.
+        #[arg(long, env = "GERBANG_POLICIES")]
+        policies: Option<PathBuf>,
     },
     /// The sharing policies (data/policies/*.toml).
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
+    },
+    /// The accounts that may sign in (dashboard, HTTP API, Postgres port).
+    User {
+        /// The accounts file [default: `[auth] users_file` of the configuration].
+        #[arg(long, env = "GERBANG_USERS_FILE", global = true)]
+        users_file: Option<PathBuf>,
+        #[command(subcommand)]
+        command: users::UserCommand,
     },
     /// The KPI library.
     Kpi {
@@ -122,6 +156,10 @@ enum Command {
         /// Time zone of --ingest-at, an IANA name [default: Asia/Jakarta].
         #[arg(long, value_name = "ZONE", requires = "inbox")]
         ingest_zone: Option<String>,
+        /// Also serve the Postgres wire protocol here (psql, DBeaver, Excel, Grafana), for
+        /// the accounts of `[auth] users_file`; also `[postgres] addr` in the configuration.
+        #[arg(long, env = "GERBANG_PG_ADDR")]
+        pg_addr: Option<SocketAddr>,
     },
     /// Recompute the rollups (hourly traveller counts and wait-time histograms per port and
     /// local date, kept in the lake under _rollups/) that are missing, older than their raw
@@ -133,6 +171,11 @@ enum Command {
         /// Recompute every partition, not only the stale ones.
         #[arg(long)]
         all: bool,
+    },
+    /// MoU review reports: PDF for signing, XLSX annex, HTML, as an agency's user sees them.
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
     },
     /// Generate 35 nights for every port, ingest them with the real CBP and BPS files, and serve.
     Demo {
@@ -244,6 +287,13 @@ async fn run(cli: Cli) -> Result<()> {
             };
             run_generate(&options, &config)?;
         }
+        Command::User {
+            users_file,
+            command,
+        } => {
+            let path = users::users_file(users_file, &config)?;
+            users::run(command, &path)?;
+        }
         Command::Ingest { inbox, lake, keep } => {
             let lake = Lake::open(&lake)?;
             let mut options = IngestOptions::new(config.port_registry()?, config.pseudonym_key()?);
@@ -263,7 +313,13 @@ async fn run(cli: Cli) -> Result<()> {
             policies,
             query,
         } => {
-            let mut warehouse = Warehouse::open(&lake).await?;
+            let Some(query) = query else {
+                let spec = as_principal.as_deref();
+                return run_shell(&lake, &config, spec, &user, policies.as_deref(), format).await;
+            };
+            let mut warehouse = Warehouse::open(&lake)
+                .await?
+                .with_query_limits(query_limits(&config)?);
             let batches = match as_principal {
                 Some(spec) => {
                     warehouse = with_policies(warehouse, policies.as_deref())?;
@@ -285,6 +341,23 @@ async fn run(cli: Cli) -> Result<()> {
                 None => warehouse.sql(&query).await?,
             };
             output::print(&batches, format)?;
+        }
+        Command::Shell {
+            lake,
+            as_principal,
+            user,
+            policies,
+        } => {
+            let spec = Some(as_principal.as_str());
+            run_shell(
+                &lake,
+                &config,
+                spec,
+                &user,
+                policies.as_deref(),
+                Format::Table,
+            )
+            .await?;
         }
         Command::Policy {
             command: PolicyCommand::Check { policies, lake, on },
@@ -318,13 +391,19 @@ async fn run(cli: Cli) -> Result<()> {
             inbox,
             ingest_at,
             ingest_zone,
+            pg_addr,
         } => {
             // A server that lands an inbox every night may start before the first run, and
             // creates its lake; one that only reads refuses a lake that is not there.
             if inbox.is_some() || config.nightly_ingest.is_some() {
                 Lake::open(&lake)?;
             }
-            let warehouse = Arc::new(Warehouse::open(&lake).await?);
+            let warehouse = Arc::new(
+                Warehouse::open(&lake)
+                    .await?
+                    .with_query_limits(query_limits(&config)?),
+            );
+            let sign_in = sign_in_of(&config)?;
             let configured = config.nightly_ingest.clone();
             let nightly = match (inbox, configured) {
                 (Some(inbox), configured) => Some(schedule::NightlyIngest::parse(
@@ -351,8 +430,16 @@ async fn run(cli: Cli) -> Result<()> {
                     Arc::clone(&warehouse),
                 ));
             }
-            serve(warehouse, addr).await?;
+            if let Some(reports) = &config.reports {
+                tokio::spawn(schedule::run_reports(
+                    schedule::ScheduledReports::from_config(reports)?,
+                    Arc::clone(&warehouse),
+                ));
+            }
+            start_postgres(&config, pg_addr, &warehouse, &sign_in.accounts).await?;
+            serve(warehouse, sign_in, addr).await?;
         }
+        Command::Report { command } => report::run(command, &config).await?,
         Command::Rollup { lake, all } => {
             let lake = Lake::open_existing(&lake)?;
             run_rollup_check(&lake, all).await?;
@@ -364,9 +451,12 @@ async fn run(cli: Cli) -> Result<()> {
             scale,
             no_serve,
         } => {
-            let warehouse = prepare_demo(&dir, days, scale, &config).await?;
+            let warehouse = prepare_demo(&dir, days, scale, &config)
+                .await?
+                .with_query_limits(query_limits(&config)?);
             if !no_serve {
-                serve(Arc::new(warehouse), addr).await?;
+                let sign_in = demo_sign_in(&warehouse, &config)?;
+                serve(Arc::new(warehouse), sign_in, addr).await?;
             }
         }
     }
@@ -381,6 +471,35 @@ fn with_policies(warehouse: Warehouse, folder: Option<&Path>) -> Result<Warehous
         }
         None => warehouse,
     })
+}
+
+/// `gerbang shell`, and `gerbang sql` without a query: statements from standard input, as
+/// the principal of `spec` (audited as interface `shell`) or with the lake's own access.
+async fn run_shell(
+    lake: &str,
+    config: &Config,
+    spec: Option<&str>,
+    user: &str,
+    policies: Option<&Path>,
+    format: Format,
+) -> Result<()> {
+    let mut warehouse = Warehouse::open(lake).await?;
+    let Some(spec) = spec else {
+        return shell::run(shell::Runner::Lake(Arc::new(warehouse)), format).await;
+    };
+    warehouse = with_policies(warehouse, policies)?;
+    if let Some(key) = config.pseudonym_key()? {
+        let secret = key.traveller_key("gerbang", "sharing-policy mask");
+        warehouse = warehouse.with_mask_secret(secret.as_bytes());
+    }
+    let principal = gerbang_query::policy::Principal::parse(user, spec)?;
+    let session = warehouse
+        .session_for(&principal)
+        .await?
+        .with_interface("shell");
+    let result = shell::run(shell::Runner::Session(Box::new(session)), format).await;
+    warehouse.flush_audit().await?;
+    result
 }
 
 fn parse_ports(ports: &str) -> Vec<String> {
@@ -600,7 +719,9 @@ fn print_report(report: &RunReport, every_file: bool) {
     }
 }
 
-async fn serve(warehouse: Arc<Warehouse>, addr: SocketAddr) -> Result<()> {
+/// Serves the dashboard and its API until Ctrl-C (or SIGTERM), lets the requests under way
+/// finish, and writes the audit records still in memory to the lake.
+async fn serve(warehouse: Arc<Warehouse>, sign_in: SignIn, addr: SocketAddr) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("could not listen on {addr}; is another server using it? pick another with --addr")
     })?;
@@ -609,8 +730,169 @@ async fn serve(warehouse: Arc<Warehouse>, addr: SocketAddr) -> Result<()> {
         "Gerbang dashboard: http://{local}/  (lake version {}; Ctrl-C stops it)",
         warehouse.data_version()
     );
-    gerbang_dashboard::serve(warehouse, listener).await?;
+    gerbang_dashboard::serve(Arc::clone(&warehouse), sign_in, listener, stop_requested()).await?;
+    let written = warehouse
+        .flush_audit()
+        .await
+        .context("writing the last audit records to the lake")?;
+    println!("stopped; wrote the last {written} audit records to the lake");
     Ok(())
+}
+
+/// Starts the Postgres wire-protocol port beside the dashboard when `--pg-addr` or
+/// `[postgres] addr` asks for one, with TLS when `[postgres] tls_cert` and `tls_key` are
+/// set. Its address goes to stderr: the dashboard's URL stays the first line on stdout.
+async fn start_postgres(
+    config: &Config,
+    flag: Option<SocketAddr>,
+    warehouse: &Arc<Warehouse>,
+    accounts: &Arc<gerbang_query::accounts::Accounts>,
+) -> Result<()> {
+    let configured = config.postgres.as_ref();
+    let addr = match (flag, configured) {
+        (Some(addr), _) => addr,
+        (None, Some(postgres)) => postgres.addr.parse().with_context(|| {
+            format!(
+                "[postgres] addr '{}' is not an address such as 127.0.0.1:5433",
+                postgres.addr
+            )
+        })?,
+        (None, None) => return Ok(()),
+    };
+    let tls = match configured.map(|c| (&c.tls_cert, &c.tls_key)) {
+        Some((Some(cert), Some(key))) => {
+            Some(gerbang_query::pgwire::tls_acceptor(cert, key).map_err(anyhow::Error::msg)?)
+        }
+        Some((None, None)) | None => None,
+        Some(_) => bail!("[postgres] needs both tls_cert and tls_key, or neither"),
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!(
+            "could not listen on {addr} for Postgres clients; is another server using it? \
+             pick another with --pg-addr"
+        )
+    })?;
+    let local = listener.local_addr()?;
+    if tls.is_none() && !local.ip().is_loopback() {
+        eprintln!(
+            "warning: the Postgres port {local} has no TLS, so passwords cross the network in \
+             clear; set [postgres] tls_cert and tls_key"
+        );
+    }
+    let host = if local.ip().is_unspecified() {
+        "<this server>".to_string()
+    } else {
+        local.ip().to_string()
+    };
+    eprintln!(
+        "Gerbang Postgres port: {local}{}  (psql \"host={host} port={} user=<name> dbname=gerbang\")",
+        if tls.is_some() { " with TLS" } else { "" },
+        local.port()
+    );
+    tokio::spawn(gerbang_query::pgwire::serve(
+        Arc::clone(warehouse),
+        Arc::clone(accounts),
+        listener,
+        tls,
+    ));
+    Ok(())
+}
+
+/// Completes on Ctrl-C, or on SIGTERM (how service managers stop a server).
+async fn stop_requested() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
+
+/// The per-query limits of `[query]` in the configuration, the defaults (60 s, 1024 MiB)
+/// for what it leaves out. They bound every query run for a user (dashboard, API, `sql --as`).
+fn query_limits(config: &Config) -> Result<QueryLimits> {
+    let defaults = QueryLimits::default();
+    let configured = config.query.as_ref();
+    let seconds = configured.and_then(|q| q.time_limit_seconds);
+    let mib = configured.and_then(|q| q.memory_limit_mib);
+    if seconds == Some(0) || mib == Some(0) {
+        bail!("`[query] time_limit_seconds` and `memory_limit_mib` must be above 0");
+    }
+    Ok(QueryLimits {
+        timeout: seconds.map_or(defaults.timeout, Duration::from_secs),
+        memory_bytes: mib.map_or(defaults.memory_bytes, |mib| {
+            usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+        }),
+    })
+}
+
+/// Who may sign in to `gerbang serve`: the accounts file of `[auth] users_file`. There is
+/// no default account: without the file the server does not start.
+fn sign_in_of(config: &Config) -> Result<SignIn> {
+    let Some(auth) = &config.auth else {
+        bail!(
+            "gerbang serve needs accounts to sign users in, and none are configured: set              `[auth] users_file` in the configuration file (--config or GERBANG_CONFIG) and              add users with `gerbang user add <name> --as <agency>:<role>` (`gerbang demo`              makes throw-away accounts for a demo instead)"
+        );
+    };
+    let accounts = Accounts::load(&auth.users_file)?;
+    if accounts.is_empty() {
+        eprintln!(
+            "warning: {} has no accounts, so nobody can sign in; add one with `gerbang user add`",
+            auth.users_file.display()
+        );
+    }
+    let sign_in = SignIn::new(Arc::new(accounts));
+    Ok(match auth.session_hours {
+        Some(hours) => sign_in.with_session_hours(hours),
+        None => sign_in,
+    })
+}
+
+/// Throw-away accounts for one demo run: an analyst, a leadership and a data-owner account
+/// for every agency with a sharing policy, and an administrator, with random passwords and
+/// API tokens, printed here and gone when the demo stops.
+fn demo_sign_in(warehouse: &Warehouse, config: &Config) -> Result<SignIn> {
+    let agencies: Vec<String> = warehouse
+        .policies()?
+        .agencies()
+        .iter()
+        .map(|policy| policy.agency.clone())
+        // Gerbang's own reference tables have a policy, but no users of their own.
+        .filter(|agency| agency != "gerbang")
+        .collect();
+    let names: Vec<&str> = agencies.iter().map(String::as_str).collect();
+    let (accounts, shown) = Accounts::demo(&names);
+    println!(
+        "demo accounts (they work only in this demo run; the next run makes new ones):\n  \
+         {:<34} {:<22} {:<14} {:<18} API token",
+        "user", "agency", "roles", "password"
+    );
+    for account in &shown {
+        println!(
+            "  {:<34} {:<22} {:<14} {:<18} {}",
+            account.user, account.agency, account.roles, account.password, account.token
+        );
+    }
+    let sign_in = SignIn::new(Arc::new(accounts));
+    let hours = config.auth.as_ref().and_then(|auth| auth.session_hours);
+    Ok(match hours {
+        Some(hours) => sign_in.with_session_hours(hours),
+        None => sign_in,
+    })
 }
 
 /// The real CBP wait-time file shipped in `data/`, landed with every demo.

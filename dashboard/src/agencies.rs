@@ -9,15 +9,16 @@
 //! how many days were hidden, so nothing on this page gives a hidden count back; its rate
 //! per 10,000 travellers is given only when no day was hidden.
 
-use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
-use crate::data::{self, Answer, Period, sql_text};
+use crate::data::{self, Answer, Period, Viewer, sql_text};
 use crate::error::Result;
 use crate::filters::{Filters, PORT_AND_DATES};
 use crate::health::{self, ExchangeRoute, FeedHealth};
 use crate::i18n::Lang;
-use crate::layout::{FilterForm, PageContext, document, filter_form, national_ports, status};
+use crate::layout::{
+    FilterForm, PageContext, document, filter_form, national_ports, not_shared_section, status,
+};
 
 /// The agencies compared, as the KPI tables name them, in the order of the columns.
 const AGENCIES: [&str; 5] = [
@@ -182,14 +183,14 @@ pub struct Volumes {
 
 /// Renders the agency comparison.
 pub async fn agencies_page(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     context: &PageContext,
     filters: &Filters,
 ) -> Result<String> {
     let lang = context.lang;
     let words = text(lang);
     let labels = lang.labels();
-    let Some(latest) = data::latest_crossing_date(warehouse).await? else {
+    let Some(latest) = data::latest_crossing_date(viewer).await? else {
         let main = view! {
             <h1>{words.title}</h1>
             <p class="notice">{words.no_data}</p>
@@ -199,28 +200,35 @@ pub async fn agencies_page(
     };
     let period = filters.period(latest);
     let port = filters.port.as_deref();
-    let volumes = volumes(warehouse, &period, port).await?;
-    let levels = service_levels(warehouse, &period, port).await?;
-    let stages = stages(warehouse, &period, port).await?;
-    let routes = health::exchange_routes(warehouse, &period, port).await?;
-    let feeds = health::feed_health(warehouse, port).await?;
-    let enforcement = public_counts(warehouse, &period, port).await?;
+    // The comparison needs every agency's figures; the enforcement table is its own
+    // section. Either shows the notice when the user's agency may not see what it reads.
+    let compared = data::shared(
+        async {
+            Ok((
+                volumes(viewer, &period, port).await?,
+                service_levels(viewer, &period, port).await?,
+                stages(viewer, &period, port).await?,
+                health::exchange_routes(viewer, &period, port).await?,
+                health::feed_health(viewer, port).await?,
+            ))
+        }
+        .await,
+    )?;
+    let enforcement = data::shared(public_counts(viewer, &period, port).await)?;
     let form = filter_form(
         context,
         FilterForm {
             params: PORT_AND_DATES,
             filters: filters.clone(),
             period: Some(period),
-            ports: national_ports(warehouse.ports()),
+            ports: national_ports(viewer.ports()),
             terminals: Vec::new(),
         },
     );
-    let place = port
-        .and_then(|code| warehouse.ports().get(code))
-        .map_or_else(
-            || labels.all_ports.to_string(),
-            |p| format!("{} ({})", p.name, p.code),
-        );
+    let place = port.and_then(|code| viewer.ports().get(code)).map_or_else(
+        || labels.all_ports.to_string(),
+        |p| format!("{} ({})", p.name, p.code),
+    );
     let period_line = format!(
         "{}: {} · {place} · {} v{}",
         labels.period,
@@ -233,9 +241,28 @@ pub async fn agencies_page(
         <p class="period">{period_line}</p>
         <p class="lead">{words.intro}</p>
         {form}
-        {held_up(lang, &stages)}
-        {matrix(lang, &volumes, &levels, &stages, &routes, &feeds)}
-        {enforcement_table(lang, &enforcement, volumes.travellers)}
+        {match (&compared, &enforcement) {
+            (Ok((volumes, levels, stages, routes, feeds)), enforcement) => {
+                view! {
+                    {held_up(lang, stages)}
+                    {matrix(lang, volumes, levels, stages, routes, feeds)}
+                    {match enforcement {
+                        Ok(enforcement) => enforcement_table(lang, enforcement, volumes.travellers),
+                        Err(not_shared) => {
+                            not_shared_section(
+                                lang,
+                                ("enforcement", words.enforcement_title),
+                                not_shared,
+                            )
+                        }
+                    }}
+                }
+                    .into_any()
+            }
+            (Err(not_shared), _) => {
+                not_shared_section(lang, ("matrix", words.matrix_title), not_shared)
+            }
+        }}
     }
     .into_any();
     Ok(document(context, words.title, main))
@@ -249,7 +276,7 @@ fn port_filter(column: &str, port: Option<&str>) -> String {
 /// The national ports only: benchmarks never count into national figures.
 const NATIONAL: &str = "port IN (SELECT port FROM ports WHERE NOT benchmark)";
 
-async fn volumes(warehouse: &Warehouse, period: &Period, port: Option<&str>) -> Result<Volumes> {
+async fn volumes(viewer: &Viewer, period: &Period, port: Option<&str>) -> Result<Volumes> {
     let in_period = period.sql_condition("local_date");
     let at = port_filter("port", port);
     let sql = format!(
@@ -267,7 +294,7 @@ async fn volumes(warehouse: &Warehouse, period: &Period, port: Option<&str>) -> 
                 WHERE actual_on_block_at IS NOT NULL AND {NATIONAL} AND {in_period}{at})
                 AS arrivals"
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let first = |values: Vec<Option<i64>>| values.into_iter().flatten().next().unwrap_or(0);
     Ok(Volumes {
         travellers: first(answer.i64s("travellers")?),
@@ -285,7 +312,7 @@ async fn volumes(warehouse: &Warehouse, period: &Period, port: Option<&str>) -> 
 }
 
 async fn service_levels(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: Option<&str>,
 ) -> Result<Vec<ServiceLevel>> {
@@ -299,7 +326,7 @@ async fn service_levels(
         period.sql_condition("local_date"),
         port_filter("port", port)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let agencies = answer.strings("agency")?;
     let measured = answer.i64s("measured")?;
     let within = answer.i64s("within_target")?;
@@ -317,7 +344,7 @@ async fn service_levels(
         .collect())
 }
 
-async fn stages(warehouse: &Warehouse, period: &Period, port: Option<&str>) -> Result<Stages> {
+async fn stages(viewer: &Viewer, period: &Period, port: Option<&str>) -> Result<Stages> {
     let sql = format!(
         "SELECT count(*) AS flights, count(door_to_door_minutes) AS attributed,
                 percentile_linear(immigration_minutes, 0.5) AS immigration_minutes,
@@ -329,7 +356,7 @@ async fn stages(warehouse: &Warehouse, period: &Period, port: Option<&str>) -> R
         period.sql_condition("local_date"),
         port_filter("port", port)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let one = |values: Vec<Option<f64>>| values.into_iter().flatten().next();
     Ok(Stages {
         flights: answer
@@ -352,7 +379,7 @@ async fn stages(warehouse: &Warehouse, period: &Period, port: Option<&str>) -> R
 }
 
 async fn public_counts(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: Option<&str>,
 ) -> Result<Vec<PublicCount>> {
@@ -367,7 +394,7 @@ async fn public_counts(
         period.sql_condition("local_date"),
         port_filter("port", port)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let agencies = answer.strings("agency")?;
     let measures = answer.strings("measure")?;
     let shown = answer.i64s("shown")?;

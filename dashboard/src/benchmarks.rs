@@ -10,15 +10,16 @@
 //! the same length ending with its own latest report, since its reports may be from another
 //! year. Benchmarks are compared, never added into national figures.
 
-use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
 use crate::charts::{BarColours, BarScale, StackedBars, css_sequential, stacked_bars_svg};
-use crate::data::{self, Answer, Period, sql_text};
+use crate::data::{self, Answer, Period, Viewer, sql_text};
 use crate::error::Result;
 use crate::filters::{Filters, PORT_AND_DATES};
 use crate::i18n::Lang;
-use crate::layout::{FilterForm, PageContext, document, filter_form, national_ports};
+use crate::layout::{
+    FilterForm, PageContext, document, filter_form, national_ports, not_shared_notice,
+};
 
 /// The wait buckets of the hourly reports: `(upper bound in minutes, report column)`; the
 /// last has no upper bound.
@@ -135,22 +136,34 @@ impl WaitProfile {
 
 /// Renders the benchmarks page.
 pub async fn benchmarks_page(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     context: &PageContext,
     filters: &Filters,
 ) -> Result<String> {
     let lang = context.lang;
     let words = text(lang);
     let labels = lang.labels();
-    let latest = data::latest_crossing_date(warehouse).await?;
-    let period = latest.map(|l| filters.period(l));
-    let mut profiles = match &period {
-        Some(period) => our_profiles(warehouse, period, filters.port.as_deref()).await?,
-        None => Vec::new(),
+    // Indonesian ports' profiles come from Immigration's data, the benchmarks' from public
+    // reports: a user whose agency may not see the first gets the notice and the second.
+    let latest = data::shared(data::latest_crossing_date(viewer).await)?;
+    let period = latest
+        .as_ref()
+        .ok()
+        .and_then(|l| l.map(|l| filters.period(l)));
+    let ours = match (&latest, &period) {
+        (Err(not_shared), _) => Err(not_shared.clone()),
+        (Ok(_), Some(period)) => {
+            data::shared(our_profiles(viewer, period, filters.port.as_deref()).await)?
+        }
+        (Ok(_), None) => Ok(Vec::new()),
+    };
+    let (mut profiles, unshared) = match ours {
+        Ok(profiles) => (profiles, None),
+        Err(not_shared) => (Vec::new(), Some(not_shared_notice(lang, &not_shared))),
     };
     let days = period.map_or(Period::DAYS, |p| p.days());
-    for benchmark in data::benchmark_ports(warehouse).await? {
-        if let Some(last) = data::latest_report_date(warehouse, &benchmark.port).await? {
+    for benchmark in data::benchmark_ports(viewer).await? {
+        if let Some(last) = data::latest_report_date(viewer, &benchmark.port).await? {
             let period = Period {
                 first: last
                     .checked_sub_days(chrono::Days::new(days - 1))
@@ -158,7 +171,7 @@ pub async fn benchmarks_page(
                 last,
             };
             profiles.extend(
-                benchmark_profile(warehouse, &period, &benchmark.port, &benchmark.name).await?,
+                benchmark_profile(viewer, &period, &benchmark.port, &benchmark.name).await?,
             );
         }
     }
@@ -168,7 +181,7 @@ pub async fn benchmarks_page(
             params: PORT_AND_DATES,
             filters: filters.clone(),
             period,
-            ports: national_ports(warehouse.ports()),
+            ports: national_ports(viewer.ports()),
             terminals: Vec::new(),
         },
     );
@@ -196,6 +209,7 @@ pub async fn benchmarks_page(
         <p class="period">{period_line}</p>
         <p class="lead">{words.intro}</p>
         {form}
+        {unshared}
         {body}
     }
     .into_any();
@@ -370,7 +384,7 @@ const BOTTLENECK_SUMMARY: &str = "
 
 /// Our ports' queue waits over the period, in the reports' buckets.
 pub async fn our_profiles(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: Option<&str>,
 ) -> Result<Vec<WaitProfile>> {
@@ -405,12 +419,12 @@ pub async fn our_profiles(
         ORDER BY b.share_over_threshold DESC NULLS LAST, w.port",
         buckets = bucket_columns.join(", ")
     );
-    profiles(warehouse, &sql, false, *period).await
+    profiles(viewer, &sql, false, *period).await
 }
 
 /// One benchmark port's hourly reports over the period, all terminals together.
 pub async fn benchmark_profile(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: &str,
     name: &str,
@@ -441,16 +455,16 @@ pub async fn benchmark_profile(
         buckets = buckets.join(", "),
         name = sql_text(name)
     );
-    profiles(warehouse, &sql, true, *period).await
+    profiles(viewer, &sql, true, *period).await
 }
 
 async fn profiles(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     sql: &str,
     benchmark: bool,
     period: Period,
 ) -> Result<Vec<WaitProfile>> {
-    let answer = Answer::ask(warehouse, sql).await?;
+    let answer = Answer::ask(viewer, sql).await?;
     let ports = answer.strings("port")?;
     let names = answer.strings("name")?;
     let mut buckets = Vec::new();
@@ -462,7 +476,7 @@ async fn profiles(
     let hours = answer.i64s("bottleneck_hours")?;
     let counted = answer.i64s("hours_counted")?;
     let threshold = answer.f64s("threshold_minutes")?;
-    let fallback_threshold = warehouse.targets().bottleneck.wait_threshold_minutes;
+    let fallback_threshold = viewer.targets().bottleneck.wait_threshold_minutes;
     Ok((0..answer.len())
         .map(|i| {
             let port = ports[i].clone().unwrap_or_default();

@@ -2,10 +2,14 @@
 //! request.
 //!
 //! A [`Warehouse`](gerbang_query::Warehouse) is one immutable snapshot of the lake, so a
-//! page is fully decided by the lake version, which page it is, its filters and the
-//! language it is in: that is the key of the cache and, hashed, the page's `ETag`. Because
-//! the tag can be computed without drawing the page, a browser revalidating a page it
-//! already holds is answered `304 Not Modified` even by a server that has just started.
+//! page is fully decided by the lake version, what the signed-in user may see of it (their
+//! agency, roles and what the sharing policies in force show them: the audience), which
+//! page it is, its filters and the language it is in: that is the key of the cache. A page
+//! drawn for one agency is never served to another; users who may see the same share it.
+//! The key, with the user's name (the frame says who is signed in), hashed, is the page's
+//! `ETag`. Because the tag can be computed without drawing the page, a browser revalidating
+//! a page it already holds is answered `304 Not Modified` even by a server that has just
+//! started.
 //!
 //! The cache is a small map bounded to a fixed number of pages that forgets the oldest page
 //! first. Keys are made only from registered port codes and from filters that were checked
@@ -14,7 +18,7 @@
 //! keeps them from growing the map. The lock is held only to read or write the map, never
 //! while a page is drawn.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -43,6 +47,9 @@ pub enum PageRoute {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageKey {
     pub data_version: u64,
+    /// What the user may see: agency, roles and a digest of what the policies show them
+    /// (see [`crate::server`]).
+    pub audience: String,
     pub route: PageRoute,
     /// The page's filters in canonical form ([`crate::filters::Filters::canonical`]).
     pub filters: String,
@@ -50,14 +57,15 @@ pub struct PageKey {
 }
 
 impl PageKey {
-    /// The strong entity tag of the page: `"v<data version>-<hash of the key>"`.
+    /// The strong entity tag of the page as `user` gets it: `"v<data version>-<hash of
+    /// the key and the user>"`.
     ///
     /// The hash also covers the dashboard's version and stylesheet, so that a new release
     /// over the same lake does not tell browsers that their copy drawn by the old release
     /// (linking the old stylesheet) is current.
     /// It is FNV-1a rather than the standard library's hasher, whose output may change
     /// between Rust releases: a tag must mean the same page across restarts.
-    pub fn etag(&self) -> String {
+    pub fn etag(&self, user: &str) -> String {
         let route = match &self.route {
             PageRoute::Overview => "/".to_string(),
             PageRoute::Port(code) => format!("/port/{code}"),
@@ -68,10 +76,11 @@ impl PageKey {
             PageRoute::NotFound => "404".to_string(),
         };
         let identity = format!(
-            "{}|{}|{}|{route}?{}|{}",
+            "{}|{}|{}|{}|{user}|{route}?{}|{}",
             env!("CARGO_PKG_VERSION"),
             crate::layout::stylesheet_href(),
             self.data_version,
+            self.audience,
             self.filters,
             self.lang.code()
         );
@@ -100,11 +109,13 @@ pub fn none_match_names(header: &str, etag: &str) -> bool {
     })
 }
 
-/// A page as it was drawn: its status and its HTML.
+/// A page as it was drawn: its status, its HTML and the warehouse tables it was drawn
+/// from (for the audit of each view of it).
 #[derive(Debug, Clone)]
 pub struct CachedPage {
     pub status: StatusCode,
     pub body: Bytes,
+    pub tables: BTreeSet<String>,
 }
 
 /// Drawn pages by [`PageKey`], at most `capacity` of them.
@@ -153,6 +164,15 @@ impl PageCache {
         page
     }
 
+    /// The tables the stored page of `key` was drawn from, without counting a hit.
+    pub fn tables_of(&self, key: &PageKey) -> BTreeSet<String> {
+        self.entries()
+            .pages
+            .get(key)
+            .map(|page| page.tables.clone())
+            .unwrap_or_default()
+    }
+
     /// Counts one page drawn because it was not stored.
     pub fn count_render(&self) {
         self.renders.fetch_add(1, Ordering::Relaxed);
@@ -199,6 +219,7 @@ mod tests {
     fn key(route: PageRoute, lang: Lang) -> PageKey {
         PageKey {
             data_version: 7,
+            audience: "immigration|leadership".to_string(),
             route,
             filters: String::new(),
             lang,
@@ -209,6 +230,7 @@ mod tests {
         CachedPage {
             status: StatusCode::OK,
             body: Bytes::from_static(body.as_bytes()),
+            tables: BTreeSet::new(),
         }
     }
 
@@ -231,23 +253,33 @@ mod tests {
     }
 
     #[test]
-    fn etags_differ_by_page_language_and_lake_version_and_are_stable() {
+    fn etags_differ_by_page_language_lake_version_audience_and_user_and_are_stable() {
         let overview_en = key(PageRoute::Overview, Lang::En);
-        let tag = overview_en.etag();
+        let tag = overview_en.etag("siti");
         assert!(tag.starts_with("\"v7-") && tag.ends_with('"'), "{tag}");
-        assert_eq!(tag, key(PageRoute::Overview, Lang::En).etag());
-        assert_ne!(tag, key(PageRoute::Overview, Lang::Id).etag());
-        assert_ne!(tag, key(PageRoute::NotFound, Lang::En).etag());
+        assert_eq!(tag, key(PageRoute::Overview, Lang::En).etag("siti"));
+        assert_ne!(tag, key(PageRoute::Overview, Lang::Id).etag("siti"));
+        assert_ne!(tag, key(PageRoute::NotFound, Lang::En).etag("siti"));
+        assert_ne!(tag, overview_en.etag("budi"), "the frame names the user");
         let filtered = PageKey {
             filters: "lane=autogate".into(),
             ..overview_en.clone()
         };
-        assert_ne!(tag, filtered.etag(), "filters make another page");
+        assert_ne!(tag, filtered.etag("siti"), "filters make another page");
+        let customs = PageKey {
+            audience: "customs|leadership".into(),
+            ..overview_en.clone()
+        };
+        assert_ne!(
+            tag,
+            customs.etag("siti"),
+            "another agency sees another page"
+        );
         let newer = PageKey {
             data_version: 8,
             ..overview_en
         };
-        assert!(newer.etag().starts_with("\"v8-"));
+        assert!(newer.etag("siti").starts_with("\"v8-"));
     }
 
     #[test]

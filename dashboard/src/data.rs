@@ -1,6 +1,11 @@
 //! The questions the pages ask the warehouse, and the typed rows they get back.
 //!
-//! Every figure comes from the KPI views in `sql/` (through [`Warehouse::sql`]), so the
+//! Every question runs through the signed-in user's session ([`Viewer`]), so a page shows
+//! only what the sharing policies let the user's agency see; a question about a table or
+//! view the agency may not see gives [`NotShared`], which a page shows in the section
+//! that asked instead of failing (see [`shared`]).
+//!
+//! Every figure comes from the KPI views in `sql/` (through [`Session::sql`]), so the
 //! dashboard computes nothing its own way, with two exceptions. A percentile over a whole
 //! week or day is a `percentile_linear` over the same `crossing_times` rows the hourly view
 //! uses, or over long periods a `percentile_from_histogram` over the rollups' one-minute
@@ -13,14 +18,193 @@
 //! in the port registry, and from filter values that [`crate::filters`] checked against
 //! what they may be and that are quoted as SQL strings, never from raw visitor input.
 
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use chrono::{Days, NaiveDate};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type};
-use gerbang_query::Warehouse;
+use datafusion::error::DataFusionError;
+use datafusion::sql::parser::DFParser;
+use datafusion::sql::resolve::resolve_table_references;
+use gerbang_ingest::reference::PortRegistry;
+use gerbang_query::kpi::ViewDefinition;
+use gerbang_query::policy::{Principal, Seen, Session, Visibility};
+use gerbang_query::targets::MouTargets;
+use gerbang_query::{QueryError, Warehouse};
 
 use crate::error::{DashboardError, Result};
 use crate::filters::Filters;
+
+/// The warehouse as one signed-in user sees it. Every question goes through the user's
+/// [`Session`] (their agency's sharing policies, the query limits, the audit, as the
+/// `dashboard` interface); the registry, the targets and the lake version are the
+/// warehouse's own, which everyone may read. There is no way from here to the
+/// warehouse's unrestricted SQL.
+#[derive(Debug)]
+pub struct Viewer {
+    warehouse: Arc<Warehouse>,
+    session: Session,
+    /// The warehouse tables the questions asked so far read, for the page view's audit.
+    read: Mutex<BTreeSet<String>>,
+}
+
+impl Viewer {
+    pub fn new(warehouse: Arc<Warehouse>, session: Session) -> Viewer {
+        Viewer {
+            warehouse,
+            session: session.with_interface("dashboard"),
+            read: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    pub fn ports(&self) -> &PortRegistry {
+        self.warehouse.ports()
+    }
+
+    pub fn targets(&self) -> &MouTargets {
+        self.warehouse.targets()
+    }
+
+    /// The KPI library's definitions (what each view means, not its rows).
+    pub fn views(&self) -> &[ViewDefinition] {
+        self.warehouse.views()
+    }
+
+    pub fn principal(&self) -> &Principal {
+        self.session.principal()
+    }
+
+    pub fn visibility(&self) -> &Visibility {
+        self.session.visibility()
+    }
+
+    /// The warehouse tables every question so far read, views resolved.
+    pub fn tables_read(&self) -> BTreeSet<String> {
+        self.read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Runs one question in the user's session; a question about what the user's agency
+    /// may not see fails with [`DashboardError::NotShared`] before it runs. (Administrators
+    /// see everything there is: for them a missing table is a failure.)
+    async fn sql(&self, sql: &str) -> Result<Vec<RecordBatch>> {
+        let names = self.names_in(sql);
+        let admin = self.principal().is_administrator();
+        let hidden: Vec<&String> = names
+            .iter()
+            .filter(|name| !admin && !self.visibility().objects.contains_key(name.as_str()))
+            .collect();
+        if !hidden.is_empty() {
+            return Err(DashboardError::NotShared(self.not_shared(hidden)));
+        }
+        match self.session.sql(sql).await {
+            Ok(answer) => {
+                self.read
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(answer.tables);
+                Ok(answer.batches)
+            }
+            Err(error) => Err(self.explain(error, &names)),
+        }
+    }
+
+    /// The tables and views a statement names (common table expressions left out); none
+    /// when it does not parse, which the session then reports.
+    fn names_in(&self, sql: &str) -> BTreeSet<String> {
+        let Ok(mut statements) = DFParser::parse_sql(sql) else {
+            return BTreeSet::new();
+        };
+        let Some(statement) = statements.pop_front() else {
+            return BTreeSet::new();
+        };
+        resolve_table_references(&statement, true)
+            .map(|(relations, _)| relations.iter().map(|r| r.table().to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// A failed question about names the user's agency sees only in part (some columns,
+    /// or counts) that failed for want of a column is not shared with them, rather than
+    /// broken.
+    fn explain(&self, error: QueryError, names: &BTreeSet<String>) -> DashboardError {
+        let missing_column = matches!(
+            &error,
+            QueryError::Sql(e) if matches!(e.find_root(), DataFusionError::SchemaError(..))
+                || e.to_string().contains("No field named")
+        );
+        let partial: Vec<&String> = names
+            .iter()
+            .filter(|name| {
+                matches!(
+                    self.visibility().objects.get(name.as_str()),
+                    Some(Seen::Records(_) | Seen::Aggregate(_) | Seen::GrantedView(_))
+                )
+            })
+            .collect();
+        if missing_column && !partial.is_empty() && !self.principal().is_administrator() {
+            DashboardError::NotShared(self.not_shared(partial))
+        } else {
+            DashboardError::Query(error)
+        }
+    }
+
+    fn not_shared(&self, names: Vec<&String>) -> NotShared {
+        let agency = &self.principal().agency;
+        let objects = names
+            .into_iter()
+            .map(|name| {
+                let why = match (
+                    self.visibility().absent.get(name),
+                    self.visibility().objects.get(name),
+                ) {
+                    (Some(reason), _) => reason.clone(),
+                    (None, Some(Seen::Aggregate(grant))) => {
+                        format!("{agency} sees it only as counts ({grant})")
+                    }
+                    (None, Some(_)) => format!("{agency} sees only some of its columns"),
+                    (None, None) => format!("it is not shared with {agency}"),
+                };
+                (name.clone(), why)
+            })
+            .collect();
+        NotShared { objects }
+    }
+}
+
+/// Tables or views a question needed that the user's agency may not see (or not all of),
+/// each with why (in the policy engine's words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotShared {
+    pub objects: Vec<(String, String)>,
+}
+
+impl std::fmt::Display for NotShared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .objects
+            .iter()
+            .map(|(name, why)| format!("{name}: {why}"))
+            .collect();
+        write!(f, "not shared with your agency ({})", parts.join("; "))
+    }
+}
+
+/// A section's figures, or what of them the user's agency may not see.
+pub type Shared<T> = std::result::Result<T, NotShared>;
+
+/// Keeps "not shared" apart from real failures: the first is shown where the section
+/// would be, the second fails the page.
+pub fn shared<T>(result: Result<T>) -> Result<Shared<T>> {
+    match result {
+        Ok(value) => Ok(Ok(value)),
+        Err(DashboardError::NotShared(not_shared)) => Ok(Err(not_shared)),
+        Err(other) => Err(other),
+    }
+}
 
 /// The local days a page reports on, both ends included: a week unless the visitor chose
 /// other dates.
@@ -219,18 +403,18 @@ const BOTTLENECK_HOURS: &str =
 /// latest night Immigration delivered (`ingest_runs`, held in memory) says where to look
 /// first: if any crossing is dated at most a week before that night or later, the latest of
 /// those is the latest of all, and only the files of those days are read.
-pub async fn latest_crossing_date(warehouse: &Warehouse) -> Result<Option<NaiveDate>> {
+pub async fn latest_crossing_date(viewer: &Viewer) -> Result<Option<NaiveDate>> {
     const LOOK_BACK_DAYS: u64 = 7;
     let latest = |condition: String| async move {
         let sql = format!(
             "SELECT max(c.local_date) AS latest FROM crossings c \
              JOIN ports p ON p.port = c.port WHERE NOT p.benchmark{condition}"
         );
-        let answer = Answer::ask(warehouse, &sql).await?;
+        let answer = Answer::ask(viewer, &sql).await?;
         Ok::<_, DashboardError>(answer.dates("latest")?.into_iter().flatten().next())
     };
     let night = Answer::ask(
-        warehouse,
+        viewer,
         "SELECT max(night) AS night FROM ingest_runs WHERE agency = 'immigration'",
     )
     .await?
@@ -357,7 +541,7 @@ pub fn bottleneck_conditions(period: &Period, port: Option<&str>, filters: &Filt
 /// Both periods come from one pass over both, grouped by a period label and then turned
 /// into one row per port, so the previous period costs no second scan.
 pub async fn port_weeks(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     only: Option<&str>,
     filters: &Filters,
@@ -422,7 +606,7 @@ pub async fn port_weeks(
         WHERE NOT p.benchmark {port_filter}
         ORDER BY p.port"
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let ports = answer.strings("port")?;
     let names = answer.strings("name")?;
     let kinds = answer.strings("kind")?;
@@ -458,14 +642,14 @@ pub async fn port_weeks(
                 }),
         })
         .collect();
-    exact_p90_near_targets(warehouse, period, filters, &mut weeks).await?;
+    exact_p90_near_targets(viewer, period, filters, &mut weeks).await?;
     Ok(weeks)
 }
 
 /// Works out exactly the p90 of every port whose p90 from the histograms is within
 /// [`EXACT_NEAR_TARGET_MINUTES`] of its target.
 async fn exact_p90_near_targets(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     filters: &Filters,
     weeks: &mut [PortWeek],
@@ -489,7 +673,7 @@ async fn exact_p90_near_targets(
         period.sql_condition("local_date"),
         filters.crossing_conditions(None)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let ports = answer.strings("port")?;
     let p90 = answer.f64s("clearance_p90")?;
     for (port, p90) in ports.into_iter().zip(p90) {
@@ -504,7 +688,7 @@ async fn exact_p90_near_targets(
 /// selects: `kpi_clearance_hourly`'s definition, worked out over the selected travellers
 /// because the view itself cannot be narrowed to a lane kind or a direction.
 pub async fn hourly_clearance_p90(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     ports: &[&str],
     filters: &Filters,
@@ -525,11 +709,11 @@ pub async fn hourly_clearance_p90(
         period.sql_condition("local_date"),
         filters.crossing_conditions(None)
     );
-    hourly_values(warehouse, &sql).await
+    hourly_values(viewer, &sql).await
 }
 
-async fn hourly_values(warehouse: &Warehouse, sql: &str) -> Result<Vec<HourlyValue>> {
-    let answer = Answer::ask(warehouse, sql).await?;
+async fn hourly_values(viewer: &Viewer, sql: &str) -> Result<Vec<HourlyValue>> {
+    let answer = Answer::ask(viewer, sql).await?;
     let ports = answer.strings("port")?;
     let dates = answer.dates("local_date")?;
     let hours = answer.i64s("local_hour")?;
@@ -549,7 +733,7 @@ async fn hourly_values(warehouse: &Warehouse, sql: &str) -> Result<Vec<HourlyVal
 /// One port's clearance per local day of the period for the travellers `filters` selects,
 /// with the bottleneck hours of the port (or of the filtered terminal).
 pub async fn clearance_days(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: &str,
     filters: &Filters,
@@ -580,7 +764,7 @@ pub async fn clearance_days(
         rows = source.clearance_rows(),
         port = sql_text(port),
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let dates = answer.dates("local_date")?;
     let travellers = answer.i64s("travellers")?;
     let p50 = answer.f64s("p50")?;
@@ -616,7 +800,7 @@ const EPISODE_MARGIN_DAYS: u64 = 2;
 /// over the period and [`EPISODE_MARGIN_DAYS`] either side. An episode that reaches the edge
 /// of those days may go on beyond them, and then the view is asked after all.
 pub async fn event_episodes(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     port: &str,
     period: &Period,
     (from_ms, to_ms): (i64, i64),
@@ -655,7 +839,7 @@ pub async fn event_episodes(
         sql_text(port),
         window.sql_condition("h.local_date"),
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let terminals = answer.strings("terminal")?;
     let starts = answer.i64s("start_ms")?;
     let mut episodes: Vec<Episode> = Vec::new();
@@ -683,7 +867,7 @@ pub async fn event_episodes(
         .iter()
         .any(|e| e.start_ms <= window_from || e.end_ms >= window_to)
     {
-        return self::episodes(warehouse, port, "events", (from_ms, to_ms), terminal).await;
+        return self::episodes(viewer, port, "events", (from_ms, to_ms), terminal).await;
     }
     Ok(episodes)
 }
@@ -692,7 +876,7 @@ pub async fn event_episodes(
 /// that overlap `[from_ms, to_ms)` (UTC milliseconds), whole port first; only those of
 /// `terminal` when one is given.
 pub async fn episodes(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     port: &str,
     source: &str,
     (from_ms, to_ms): (i64, i64),
@@ -714,7 +898,7 @@ pub async fn episodes(
         sql_text(port),
         sql_text(source)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let terminals = answer.strings("terminal")?;
     let starts = answer.i64s("start_ms")?;
     let ends = answer.i64s("end_ms")?;
@@ -732,21 +916,21 @@ pub async fn episodes(
 }
 
 /// The terminals of one port that have Immigration crossings, for the terminal filter.
-pub async fn terminals(warehouse: &Warehouse, port: &str) -> Result<Vec<String>> {
+pub async fn terminals(viewer: &Viewer, port: &str) -> Result<Vec<String>> {
     let sql = format!(
         "SELECT DISTINCT terminal FROM crossings WHERE port = {} ORDER BY terminal",
         sql_text(port)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     Ok(answer.strings("terminal")?.into_iter().flatten().collect())
 }
 
 /// Benchmark ports that have hourly wait reports in the lake.
-pub async fn benchmark_ports(warehouse: &Warehouse) -> Result<Vec<BenchmarkPort>> {
+pub async fn benchmark_ports(viewer: &Viewer) -> Result<Vec<BenchmarkPort>> {
     let sql = "SELECT p.port, p.name FROM ports p
                WHERE p.benchmark AND p.port IN (SELECT DISTINCT port FROM wait_hourly)
                ORDER BY p.port";
-    let answer = Answer::ask(warehouse, sql).await?;
+    let answer = Answer::ask(viewer, sql).await?;
     let ports = answer.strings("port")?;
     let names = answer.strings("name")?;
     Ok((0..answer.len())
@@ -760,12 +944,12 @@ pub async fn benchmark_ports(warehouse: &Warehouse) -> Result<Vec<BenchmarkPort>
 }
 
 /// The latest local date of one port's hourly wait reports, if it has any.
-pub async fn latest_report_date(warehouse: &Warehouse, port: &str) -> Result<Option<NaiveDate>> {
+pub async fn latest_report_date(viewer: &Viewer, port: &str) -> Result<Option<NaiveDate>> {
     let sql = format!(
         "SELECT max(local_date) AS latest FROM wait_hourly WHERE port = {}",
         sql_text(port)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     Ok(answer.dates("latest")?.into_iter().flatten().next())
 }
 
@@ -777,7 +961,7 @@ const REPORT_WAITS: &str = "sum(wait_avg_min_all * pax_total)
 
 /// One port's hourly wait reports over the period, summed over all its terminals.
 pub async fn report_week(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: &str,
 ) -> Result<Option<ReportWeek>> {
@@ -802,7 +986,7 @@ pub async fn report_week(
         FROM reports r CROSS JOIN bottlenecks b CROSS JOIN mou_targets m
         WHERE m.port = {port}"
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let passengers = answer.i64s("passengers")?;
     let flights = answer.i64s("flights")?;
     let average = answer.f64s("average_wait")?;
@@ -826,11 +1010,7 @@ pub async fn report_week(
 }
 
 /// One port's hourly wait reports per local day of the period.
-pub async fn report_days(
-    warehouse: &Warehouse,
-    period: &Period,
-    port: &str,
-) -> Result<Vec<ReportDay>> {
+pub async fn report_days(viewer: &Viewer, period: &Period, port: &str) -> Result<Vec<ReportDay>> {
     let in_period = period.sql_condition("local_date");
     let port = sql_text(port);
     let sql = format!(
@@ -855,7 +1035,7 @@ pub async fn report_days(
         FROM reports r LEFT JOIN bottlenecks b ON b.local_date = r.local_date
         ORDER BY r.local_date"
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let dates = answer.dates("local_date")?;
     let passengers = answer.i64s("passengers")?;
     let flights = answer.i64s("flights")?;
@@ -879,11 +1059,7 @@ pub async fn report_days(
 }
 
 /// One port's hourly wait reports hour by hour over the period, all terminals together.
-pub async fn report_hours(
-    warehouse: &Warehouse,
-    period: &Period,
-    port: &str,
-) -> Result<Vec<ReportHour>> {
+pub async fn report_hours(viewer: &Viewer, period: &Period, port: &str) -> Result<Vec<ReportHour>> {
     let sql = format!(
         "SELECT local_date, local_hour, {REPORT_WAITS}
          FROM wait_hourly WHERE port = {} AND {}
@@ -892,7 +1068,7 @@ pub async fn report_hours(
         sql_text(port),
         period.sql_condition("local_date")
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let dates = answer.dates("local_date")?;
     let hours = answer.i64s("local_hour")?;
     let average = answer.f64s("average_wait")?;
@@ -916,9 +1092,9 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub async fn ask(warehouse: &Warehouse, sql: &str) -> Result<Answer> {
+    pub async fn ask(viewer: &Viewer, sql: &str) -> Result<Answer> {
         Ok(Answer {
-            batches: warehouse.sql(sql).await?,
+            batches: viewer.sql(sql).await?,
         })
     }
 

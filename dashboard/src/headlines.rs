@@ -11,9 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use gerbang_query::Warehouse;
-
-use crate::data::{Answer, Period};
+use crate::data::{self, Answer, NotShared, Period, Shared, Viewer};
 use crate::error::Result;
 
 /// The enforcement measures of the weekly headline `enforcement_hits`: refusals,
@@ -85,12 +83,29 @@ pub struct Headlines {
     pub exchange: TwoPeriods<Exchange>,
 }
 
-/// The figures of every port (or of `only` that one) that has any, by port code.
+/// The headlines of every port that has any, and which of the three figures the user's
+/// agency may not see.
+#[derive(Debug, Clone, Default)]
+pub struct PortHeadlines {
+    pub by_port: BTreeMap<String, Headlines>,
+    pub unshared: Unshared,
+}
+
+/// Which of the three figures' views are not shared with the user's agency, and why.
+#[derive(Debug, Clone, Default)]
+pub struct Unshared {
+    pub enforcement: Option<NotShared>,
+    pub interpol: Option<NotShared>,
+    pub exchange: Option<NotShared>,
+}
+
+/// The figures of every port (or of `only` that one) that has any, by port code, as far
+/// as the user's agency may see them.
 pub async fn headlines(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     only: Option<&str>,
-) -> Result<BTreeMap<String, Headlines>> {
+) -> Result<PortHeadlines> {
     let span = Span::new(period, only);
     let enforcement_sql = format!(
         "SELECT port, period,
@@ -130,58 +145,76 @@ pub async fn headlines(
         conditions = span.conditions,
     );
     let (enforcement, interpol, exchange) = tokio::try_join!(
-        Answer::ask(warehouse, &enforcement_sql),
-        Answer::ask(warehouse, &interpol_sql),
-        Answer::ask(warehouse, &exchange_sql),
+        async { data::shared(Answer::ask(viewer, &enforcement_sql).await) },
+        async { data::shared(Answer::ask(viewer, &interpol_sql).await) },
+        async { data::shared(Answer::ask(viewer, &exchange_sql).await) },
     )?;
 
     let mut by_port: BTreeMap<String, Headlines> = BTreeMap::new();
-    let shown = enforcement.i64s("shown")?;
-    let hidden = enforcement.i64s("hidden")?;
-    for (i, (port, current)) in span.rows(&enforcement)?.into_iter().enumerate() {
-        let value = Enforcement {
-            shown: shown[i].unwrap_or(0),
-            hidden: hidden[i].unwrap_or(0),
-        };
-        set(
-            &mut by_port.entry(port).or_default().enforcement,
-            current,
-            value,
-        );
+    let mut unshared = Unshared::default();
+    if let Some(enforcement) = kept(enforcement, &mut unshared.enforcement) {
+        let shown = enforcement.i64s("shown")?;
+        let hidden = enforcement.i64s("hidden")?;
+        for (i, (port, current)) in span.rows(&enforcement)?.into_iter().enumerate() {
+            let value = Enforcement {
+                shown: shown[i].unwrap_or(0),
+                hidden: hidden[i].unwrap_or(0),
+            };
+            set(
+                &mut by_port.entry(port).or_default().enforcement,
+                current,
+                value,
+            );
+        }
     }
-    let checks = interpol.i64s("checks")?;
-    let ok = interpol.i64s("ok")?;
-    let timeouts = interpol.i64s("timeouts")?;
-    for (i, (port, current)) in span.rows(&interpol)?.into_iter().enumerate() {
-        let value = Interpol {
-            checks: checks[i].unwrap_or(0),
-            ok: ok[i].unwrap_or(0),
-            timeouts: timeouts[i].unwrap_or(0),
-        };
-        set(
-            &mut by_port.entry(port).or_default().interpol,
-            current,
-            value,
-        );
+    if let Some(interpol) = kept(interpol, &mut unshared.interpol) {
+        let checks = interpol.i64s("checks")?;
+        let ok = interpol.i64s("ok")?;
+        let timeouts = interpol.i64s("timeouts")?;
+        for (i, (port, current)) in span.rows(&interpol)?.into_iter().enumerate() {
+            let value = Interpol {
+                checks: checks[i].unwrap_or(0),
+                ok: ok[i].unwrap_or(0),
+                timeouts: timeouts[i].unwrap_or(0),
+            };
+            set(
+                &mut by_port.entry(port).or_default().interpol,
+                current,
+                value,
+            );
+        }
     }
-    let messages = exchange.i64s("messages")?;
-    let within = exchange.i64s("within_target")?;
-    let routes = exchange.i64s("routes")?;
-    let routes_met = exchange.i64s("routes_met")?;
-    for (i, (port, current)) in span.rows(&exchange)?.into_iter().enumerate() {
-        let value = Exchange {
-            messages: messages[i].unwrap_or(0),
-            within_target: within[i].unwrap_or(0),
-            routes: routes[i].unwrap_or(0),
-            routes_met: routes_met[i].unwrap_or(0),
-        };
-        set(
-            &mut by_port.entry(port).or_default().exchange,
-            current,
-            value,
-        );
+    if let Some(exchange) = kept(exchange, &mut unshared.exchange) {
+        let messages = exchange.i64s("messages")?;
+        let within = exchange.i64s("within_target")?;
+        let routes = exchange.i64s("routes")?;
+        let routes_met = exchange.i64s("routes_met")?;
+        for (i, (port, current)) in span.rows(&exchange)?.into_iter().enumerate() {
+            let value = Exchange {
+                messages: messages[i].unwrap_or(0),
+                within_target: within[i].unwrap_or(0),
+                routes: routes[i].unwrap_or(0),
+                routes_met: routes_met[i].unwrap_or(0),
+            };
+            set(
+                &mut by_port.entry(port).or_default().exchange,
+                current,
+                value,
+            );
+        }
     }
-    Ok(by_port)
+    Ok(PortHeadlines { by_port, unshared })
+}
+
+/// The answer when it is shared; otherwise why not, kept in `unshared`.
+fn kept(answer: Shared<Answer>, unshared: &mut Option<NotShared>) -> Option<Answer> {
+    match answer {
+        Ok(answer) => Some(answer),
+        Err(not_shared) => {
+            *unshared = Some(not_shared);
+            None
+        }
+    }
 }
 
 fn set<T>(periods: &mut TwoPeriods<T>, current: bool, value: T) {

@@ -9,16 +9,16 @@
 //! and the same latency the daily view uses, because daily percentiles cannot be combined.
 
 use chrono::NaiveDate;
-use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
-use crate::data::{Answer, Period, sql_text};
+use crate::data::{self, Answer, Period, Viewer, sql_text};
 use crate::error::Result;
 use crate::filters::{Filters, PORT_AND_DATES};
 use crate::glossary::message_kind;
 use crate::i18n::Lang;
 use crate::layout::{
-    FilterForm, PageContext, document, filter_form, national_ports, status, verdict,
+    FilterForm, PageContext, document, filter_form, national_ports, not_shared_section, status,
+    verdict,
 };
 
 /// The page's own words.
@@ -242,21 +242,28 @@ impl ExchangeRoute {
 
 /// Renders the data-health page.
 pub async fn health_page(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     context: &PageContext,
     filters: &Filters,
 ) -> Result<String> {
     let lang = context.lang;
     let words = text(lang);
     let port = filters.port.as_deref();
-    let feeds = feed_health(warehouse, port).await?;
-    let rejects = reject_reasons(warehouse, port).await?;
-    let findings = finding_groups(warehouse, port).await?;
-    let latest_exchange = latest_exchange_date(warehouse).await?;
-    let period = latest_exchange.map(|latest| filters.period(latest));
-    let routes = match &period {
-        Some(period) => exchange_routes(warehouse, period, port).await?,
-        None => Vec::new(),
+    // Each section reads its own tables: one the user's agency may not see shows the
+    // notice, the others their figures.
+    let feeds = data::shared(feed_health(viewer, port).await)?;
+    let rejects = data::shared(reject_reasons(viewer, port).await)?;
+    let findings = data::shared(finding_groups(viewer, port).await)?;
+    let (period, routes) = match data::shared(latest_exchange_date(viewer).await)? {
+        Ok(latest) => {
+            let period = latest.map(|latest| filters.period(latest));
+            let routes = match &period {
+                Some(period) => data::shared(exchange_routes(viewer, period, port).await)?,
+                None => Ok(Vec::new()),
+            };
+            (period, routes)
+        }
+        Err(not_shared) => (None, Err(not_shared)),
     };
     let form = filter_form(
         context,
@@ -264,12 +271,12 @@ pub async fn health_page(
             params: PORT_AND_DATES,
             filters: filters.clone(),
             period,
-            ports: national_ports(warehouse.ports()),
+            ports: national_ports(viewer.ports()),
             terminals: Vec::new(),
         },
     );
     let port_name = |code: &str| {
-        warehouse
+        viewer
             .ports()
             .get(code)
             .map_or_else(|| code.to_string(), |p| format!("{} ({code})", p.name))
@@ -278,10 +285,28 @@ pub async fn health_page(
         <h1>{words.title}</h1>
         <p class="lead">{words.intro}</p>
         {form}
-        {feeds_section(lang, &feeds, &port_name)}
-        {exchange_section(lang, period.as_ref(), &routes)}
-        {rejects_section(lang, &rejects, &port_name)}
-        {findings_section(lang, &findings, &port_name)}
+        {match &feeds {
+            Ok(feeds) => feeds_section(lang, feeds, &port_name),
+            Err(not_shared) => not_shared_section(lang, ("feeds", words.feeds_title), not_shared),
+        }}
+        {match &routes {
+            Ok(routes) => exchange_section(lang, period.as_ref(), routes),
+            Err(not_shared) => {
+                not_shared_section(lang, ("exchange", words.exchange_title), not_shared)
+            }
+        }}
+        {match &rejects {
+            Ok(rejects) => rejects_section(lang, rejects, &port_name),
+            Err(not_shared) => {
+                not_shared_section(lang, ("rejects", words.rejects_title), not_shared)
+            }
+        }}
+        {match &findings {
+            Ok(findings) => findings_section(lang, findings, &port_name),
+            Err(not_shared) => {
+                not_shared_section(lang, ("findings", words.findings_title), not_shared)
+            }
+        }}
     }
     .into_any();
     Ok(document(context, words.title, main))
@@ -293,7 +318,7 @@ fn port_condition(column: &str, port: Option<&str>) -> String {
 }
 
 /// `kpi_feed_health`, with each port's latest night delivered by any agency.
-pub async fn feed_health(warehouse: &Warehouse, port: Option<&str>) -> Result<Vec<FeedHealth>> {
+pub async fn feed_health(viewer: &Viewer, port: Option<&str>) -> Result<Vec<FeedHealth>> {
     let sql = format!(
         "SELECT agency, port, last_night_delivered, nights_delivered, nights_missing,
                 files_late, rows_in, rows_rejected, rejected_share,
@@ -302,7 +327,7 @@ pub async fn feed_health(warehouse: &Warehouse, port: Option<&str>) -> Result<Ve
          ORDER BY port, agency",
         port_condition("port", port)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let agencies = answer.strings("agency")?;
     let ports = answer.strings("port")?;
     let last = answer.dates("last_night_delivered")?;
@@ -329,14 +354,14 @@ pub async fn feed_health(warehouse: &Warehouse, port: Option<&str>) -> Result<Ve
         .collect())
 }
 
-async fn reject_reasons(warehouse: &Warehouse, port: Option<&str>) -> Result<Vec<RejectReason>> {
+async fn reject_reasons(viewer: &Viewer, port: Option<&str>) -> Result<Vec<RejectReason>> {
     let sql = format!(
         "SELECT agency, port, reason, rows_rejected, files, example
          FROM kpi_feed_rejects WHERE true{}
          ORDER BY rows_rejected DESC, agency, port, reason",
         port_condition("port", port)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let agencies = answer.strings("agency")?;
     let ports = answer.strings("port")?;
     let reasons = answer.strings("reason")?;
@@ -355,7 +380,7 @@ async fn reject_reasons(warehouse: &Warehouse, port: Option<&str>) -> Result<Vec
         .collect())
 }
 
-async fn finding_groups(warehouse: &Warehouse, port: Option<&str>) -> Result<Vec<FindingGroup>> {
+async fn finding_groups(viewer: &Viewer, port: Option<&str>) -> Result<Vec<FindingGroup>> {
     let sql = format!(
         "SELECT coalesce(r.agency, q.feed) AS agency, r.port, q.check_name,
                 count(*) AS findings, count(DISTINCT q.source_file) AS files,
@@ -367,7 +392,7 @@ async fn finding_groups(warehouse: &Warehouse, port: Option<&str>) -> Result<Vec
          ORDER BY findings DESC, agency, r.port, q.check_name",
         port_condition("r.port", port)
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let agencies = answer.strings("agency")?;
     let ports = answer.strings("port")?;
     let checks = answer.strings("check_name")?;
@@ -386,8 +411,8 @@ async fn finding_groups(warehouse: &Warehouse, port: Option<&str>) -> Result<Vec
         .collect())
 }
 
-async fn latest_exchange_date(warehouse: &Warehouse) -> Result<Option<NaiveDate>> {
-    let answer = Answer::ask(warehouse, "SELECT max(local_date) AS latest FROM exchanges").await?;
+async fn latest_exchange_date(viewer: &Viewer) -> Result<Option<NaiveDate>> {
+    let answer = Answer::ask(viewer, "SELECT max(local_date) AS latest FROM exchanges").await?;
     Ok(answer.dates("latest")?.into_iter().flatten().next())
 }
 
@@ -395,7 +420,7 @@ async fn latest_exchange_date(warehouse: &Warehouse) -> Result<Option<NaiveDate>
 /// `kpi_exchange_latency_daily`, percentiles over the period's messages with the view's
 /// latency (received - produced, for messages that arrived and did not fail).
 pub async fn exchange_routes(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: Option<&str>,
 ) -> Result<Vec<ExchangeRoute>> {
@@ -437,7 +462,7 @@ pub async fn exchange_routes(
             ON l.sender = d.sender AND l.receiver = d.receiver AND l.kind = d.kind
         ORDER BY d.sender, d.receiver, d.kind"
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let senders = answer.strings("sender")?;
     let receivers = answer.strings("receiver")?;
     let kinds = answer.strings("kind")?;

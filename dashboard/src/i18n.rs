@@ -915,6 +915,21 @@ pub struct Labels {
     pub cleared_per_hour_during: &'static str,
     pub baseline_per_hour: &'static str,
     pub whole_port_note: &'static str,
+    pub not_shared_title: &'static str,
+    pub not_shared_body: &'static str,
+    pub not_shared_why: &'static str,
+    pub signed_in_as: &'static str,
+    pub account_nav: &'static str,
+    pub sign_out: &'static str,
+    pub sign_in_title: &'static str,
+    pub sign_in_intro: &'static str,
+    pub user_name: &'static str,
+    pub password: &'static str,
+    pub sign_in_button: &'static str,
+    pub sign_in_refused: &'static str,
+    /// `{n}` is the number of minutes.
+    pub sign_in_too_many: &'static str,
+    pub sign_in_disabled: &'static str,
 }
 
 const EN: Labels = Labels {
@@ -1104,6 +1119,20 @@ const EN: Labels = Labels {
     cleared_per_hour_during: "Cleared per hour during",
     baseline_per_hour: "Same hours, 4 previous same weekdays",
     whole_port_note: "Throughput, stage attribution and joint operations are for the whole port, whatever terminal, lane, citizenship or direction is chosen.",
+    not_shared_title: "Not shared with your agency",
+    not_shared_body: "The sharing policies in force do not let your agency see the data behind this part of the page.",
+    not_shared_why: "Why",
+    signed_in_as: "Signed in as",
+    account_nav: "Account",
+    sign_out: "Sign out",
+    sign_in_title: "Sign in",
+    sign_in_intro: "Sign in with the account your Gerbang administrator gave you. What you see follows your agency's sharing policies.",
+    user_name: "User name",
+    password: "Password",
+    sign_in_button: "Sign in",
+    sign_in_refused: "Wrong user name or password.",
+    sign_in_too_many: "Too many failed sign-ins. Try again in {n} minutes.",
+    sign_in_disabled: "This account is disabled; ask your Gerbang administrator.",
 };
 
 const ID: Labels = Labels {
@@ -1293,6 +1322,20 @@ const ID: Labels = Labels {
     cleared_per_hour_during: "Diloloskan per jam selama operasi",
     baseline_per_hour: "Jam yang sama, 4 hari serupa sebelumnya",
     whole_port_note: "Jumlah pelintas terlayani, atribusi tahapan, dan operasi gabungan berlaku untuk seluruh TPI, apa pun terminal, jalur, kewarganegaraan, atau arah yang dipilih.",
+    not_shared_title: "Tidak dibagikan dengan instansi Anda",
+    not_shared_body: "Kebijakan berbagi data yang berlaku tidak mengizinkan instansi Anda melihat data di balik bagian halaman ini.",
+    not_shared_why: "Alasannya",
+    signed_in_as: "Masuk sebagai",
+    account_nav: "Akun",
+    sign_out: "Keluar",
+    sign_in_title: "Masuk",
+    sign_in_intro: "Masuk dengan akun yang diberikan administrator Gerbang Anda. Yang Anda lihat mengikuti kebijakan berbagi data instansi Anda.",
+    user_name: "Nama pengguna",
+    password: "Kata sandi",
+    sign_in_button: "Masuk",
+    sign_in_refused: "Nama pengguna atau kata sandi salah.",
+    sign_in_too_many: "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {n} menit.",
+    sign_in_disabled: "Akun ini dinonaktifkan; hubungi administrator Gerbang Anda.",
 };
 
 #[cfg(test)]

@@ -10,8 +10,10 @@ use std::sync::LazyLock;
 use gerbang_ingest::reference::PortRegistry;
 use leptos::prelude::*;
 
+use gerbang_query::policy::Principal;
+
 use crate::charts::css_colour;
-use crate::data::Period;
+use crate::data::{NotShared, Period};
 use crate::filters::{Choice, Filters, Param};
 use crate::i18n::Lang;
 
@@ -29,6 +31,15 @@ pub fn stylesheet_href() -> &'static str {
     });
     HREF.as_str()
 }
+
+/// Where the frame shows who is signed in. A drawn page is shared by every user who may
+/// see the same (see [`crate::cache`]), so the server fills this in for each response
+/// ([`account_html`]); page text is escaped and can never contain it.
+pub const ACCOUNT_SLOT: &str = "<!--gerbang:account-->";
+
+/// [`ACCOUNT_SLOT`] in meeting mode, where the page has no forms: who is signed in, without
+/// the sign-out button ([`signed_in_html`]).
+pub const MEETING_ACCOUNT_SLOT: &str = "<!--gerbang:account-meeting-->";
 
 /// How often the meeting mode reloads itself, in seconds.
 pub const MEETING_REFRESH_SECONDS: u32 = 300;
@@ -188,6 +199,12 @@ pub fn document(context: &PageContext, title: &str, main: AnyView) -> String {
                     <nav class="site-nav" aria-label=labels.main_nav>
                         <ul>{sections}</ul>
                     </nav>
+                    <div
+                        class="account"
+                        role="group"
+                        aria-label=labels.account_nav
+                        inner_html=if context.meeting { MEETING_ACCOUNT_SLOT } else { ACCOUNT_SLOT }
+                    ></div>
                 </header>
                 <main id="main" tabindex="-1">
                     {main}
@@ -199,6 +216,88 @@ pub fn document(context: &PageContext, title: &str, main: AnyView) -> String {
         </html>
     };
     format!("<!DOCTYPE html>\n{}", page.to_html())
+}
+
+/// Who is signed in (user, agency, roles) and the sign-out button, for [`ACCOUNT_SLOT`].
+pub fn account_html(lang: Lang, principal: &Principal) -> String {
+    let labels = lang.labels();
+    let sign_out = view! {
+        <form method="post" action="/sign-out">
+            <button type="submit">{labels.sign_out}</button>
+        </form>
+    };
+    format!("{}{}", signed_in_html(lang, principal), sign_out.to_html())
+}
+
+/// Who is signed in, for [`MEETING_ACCOUNT_SLOT`].
+pub fn signed_in_html(lang: Lang, principal: &Principal) -> String {
+    let roles = principal.roles_text().replace(',', ", ");
+    view! {
+        <p class="signed-in">
+            {format!("{} ", lang.labels().signed_in_as)}
+            <strong translate="no">{principal.user.clone()}</strong>
+            <span translate="no">{format!(" · {} · {roles}", principal.agency)}</span>
+        </p>
+    }
+    .to_html()
+}
+
+/// What a section would show when the user's agency may not see the data behind it:
+/// the notice, and which tables or views and why, in the policy engine's words.
+pub fn not_shared_notice(lang: Lang, not_shared: &NotShared) -> AnyView {
+    let labels = lang.labels();
+    let reasons = not_shared
+        .objects
+        .iter()
+        .map(|(name, why)| {
+            view! {
+                <li>
+                    <code>{name.clone()}</code>
+                    {format!(": {why}")}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="notice not-shared" role="note">
+            <p>
+                <strong>{labels.not_shared_title}</strong>
+                {format!(" — {}", labels.not_shared_body)}
+            </p>
+            <details>
+                <summary>{labels.not_shared_why}</summary>
+                <ul lang="en">{reasons}</ul>
+            </details>
+        </div>
+    }
+    .into_any()
+}
+
+/// A section of a page (`id` and heading) whose data the user's agency may not see.
+pub fn not_shared_section(
+    lang: Lang,
+    (id, title): (&'static str, &'static str),
+    not_shared: &NotShared,
+) -> AnyView {
+    let heading = format!("{id}-title");
+    let labelled_by = heading.clone();
+    view! {
+        <section aria-labelledby=labelled_by id=id>
+            <h2 id=heading>{title}</h2>
+            {not_shared_notice(lang, not_shared)}
+        </section>
+    }
+    .into_any()
+}
+
+/// A page none of whose figures the user's agency may see.
+pub fn not_shared_page(context: &PageContext, title: &str, not_shared: &NotShared) -> String {
+    let main = view! {
+        <h1>{title.to_string()}</h1>
+        {not_shared_notice(context.lang, not_shared)}
+    }
+    .into_any();
+    document(context, title, main)
 }
 
 /// Met, missed or not measured: shown by colour, by a mark and in words, so no reader has

@@ -6,22 +6,39 @@
 //! choice, and each page is complete for keyboards and screen readers. Every figure comes
 //! from the KPI views of [`gerbang_query`], held to the MoU targets they name.
 //!
-//! It does not compute KPIs of its own, write the lake, or run SQL typed by visitors.
+//! Every page and API route needs a signed-in user ([`SignIn`]: the accounts, browser
+//! sign-ins, API tokens), and every question runs in that user's policy session, so a
+//! user sees only what their agency's sharing policies allow. `POST /api/sql` runs a
+//! visitor's read-only SQL in that session for programs.
+//!
+//! `/console` is the same SQL for people: an editor, the result as a table and a quick
+//! chart, downloads, the user's history and saved queries.
+//!
+//! It does not compute KPIs of its own or write the lake's tables (the console keeps its
+//! saved queries there, under `_console/saved/`).
 //!
 //! # Example
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::path::Path;
 //! use std::sync::Arc;
+//! use gerbang_query::accounts::Accounts;
 //! let warehouse = Arc::new(gerbang_query::Warehouse::open("lake").await?);
+//! let accounts = Arc::new(Accounts::load(Path::new("/etc/gerbang/users.toml"))?);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! gerbang_dashboard::serve(warehouse, listener).await?;
+//! let stop = async { tokio::signal::ctrl_c().await.unwrap_or_default() };
+//! gerbang_dashboard::serve(warehouse, gerbang_dashboard::SignIn::new(accounts), listener, stop)
+//!     .await?;
 //! # Ok(()) }
 //! ```
 
 mod agencies;
+mod api;
+mod auth;
 mod benchmarks;
 mod cache;
 mod charts;
+mod console;
 mod data;
 mod error;
 mod filters;
@@ -34,8 +51,10 @@ mod overview;
 mod port;
 mod port_operations;
 mod port_waits;
+pub mod report;
 mod server;
 
+pub use auth::SignIn;
 pub use server::{router, serve};
 
 #[cfg(test)]

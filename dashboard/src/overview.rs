@@ -13,19 +13,18 @@
 //! tiles give way to one compact table (see the print rules in `gerbang.css`).
 
 use chrono::NaiveDate;
-use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
 use crate::charts::{HOURLY, LineChart, Reference, SMALL, Series, line_chart_svg};
-use crate::data::{self, BenchmarkPort, HourlyValue, Period, PortWeek, Source};
+use crate::data::{self, BenchmarkPort, HourlyValue, NotShared, Period, PortWeek, Source, Viewer};
 use crate::error::Result;
 use crate::filters::{Filters, OVERVIEW_PARAMS};
-use crate::headlines::{self, Enforcement, Exchange, Headlines, Interpol};
+use crate::headlines::{self, Enforcement, Exchange, Headlines, Interpol, Unshared};
 use crate::i18n::Lang;
 use crate::layout::{
     ChartFigure, FilterForm, LegendEntry, PageContext, chart_figure, document, filter_form,
-    legend_list, national_ports, p90_target_text, selection_summary, verdict, verdict_or,
-    weekly_hours_target_text,
+    legend_list, national_ports, not_shared_notice, p90_target_text, selection_summary, verdict,
+    verdict_or, weekly_hours_target_text,
 };
 
 /// How many of the busiest ports the overview chart draws: more lines are not readable.
@@ -37,25 +36,32 @@ const DEMO_COMMAND: &str = "gerbang demo";
 
 /// Renders the overview page.
 pub async fn overview_page(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     context: &PageContext,
     filters: &Filters,
 ) -> Result<String> {
     let lang = context.lang;
-    let benchmarks = data::benchmark_ports(warehouse).await?;
-    let Some(last) = data::latest_crossing_date(warehouse).await? else {
-        return Ok(empty_overview(context, benchmarks));
+    let benchmarks = data::benchmark_ports(viewer).await?;
+    let last = match data::shared(data::latest_crossing_date(viewer).await)? {
+        Ok(Some(last)) => last,
+        Ok(None) => return Ok(empty_overview(context, benchmarks)),
+        Err(not_shared) => return Ok(not_shared_overview(context, &not_shared, benchmarks)),
     };
     let period = filters.period(last);
     let only = filters.port.as_deref();
     let (weeks, mut headlines) = tokio::try_join!(
-        data::port_weeks(warehouse, &period, only, filters),
-        headlines::headlines(warehouse, &period, only),
+        async { data::shared(data::port_weeks(viewer, &period, only, filters).await) },
+        headlines::headlines(viewer, &period, only),
     )?;
+    let weeks = match weeks {
+        Ok(weeks) => weeks,
+        Err(not_shared) => return Ok(not_shared_overview(context, &not_shared, benchmarks)),
+    };
+    let unshared = headlines.unshared.clone();
     let mut tiles: Vec<PortTile> = weeks
         .into_iter()
         .map(|week| PortTile {
-            headlines: headlines.remove(&week.port).unwrap_or_default(),
+            headlines: headlines.by_port.remove(&week.port).unwrap_or_default(),
             week,
         })
         .collect();
@@ -72,9 +78,13 @@ pub async fn overview_page(
     busiest.sort_by(|a, b| b.travellers.cmp(&a.travellers).then(a.port.cmp(&b.port)));
     busiest.truncate(CHART_PORTS);
     let codes: Vec<&str> = busiest.iter().map(|w| w.port.as_str()).collect();
-    let hourly =
-        data::hourly_clearance_p90(warehouse, &period, &codes, filters, Source::Histograms).await?;
-    let charts = busiest_charts(lang, &period, &busiest, &hourly)?;
+    let hourly = data::shared(
+        data::hourly_clearance_p90(viewer, &period, &codes, filters, Source::Histograms).await,
+    )?;
+    let charts = match &hourly {
+        Ok(hourly) => Ok(busiest_charts(lang, &period, &busiest, hourly)?),
+        Err(not_shared) => Err(not_shared.clone()),
+    };
 
     let labels = lang.labels();
     let targets_version = active
@@ -83,8 +93,8 @@ pub async fn overview_page(
         .unwrap_or_else(|| context.targets_version.clone());
     let missed = active.iter().filter(|t| t.missed_targets() > 0).count();
     let exchange_target = lang.exchange_target(
-        warehouse.targets().exchange.required_share,
-        warehouse.targets().exchange.latency_target_minutes,
+        viewer.targets().exchange.required_share,
+        viewer.targets().exchange.latency_target_minutes,
     );
     let period_line = format!(
         "{}: {} · {} v{}",
@@ -106,7 +116,10 @@ pub async fn overview_page(
     let port_link = |code: &str| context.link_with(&format!("/port/{code}"), &port_filters);
     let tile_views = active
         .iter()
-        .map(|t| tile(lang, &period, t, &exchange_target, port_link(&t.week.port)))
+        .map(|t| {
+            let link = port_link(&t.week.port);
+            tile(lang, &period, t, (&exchange_target, &unshared), link)
+        })
         .collect_view();
     let summary_table = summary_table(lang, &period, &active);
     let quiet_list = (!quiet.is_empty() && !context.meeting).then(|| {
@@ -128,37 +141,19 @@ pub async fn overview_page(
             </section>
         }
     });
-    let chart = (!charts.is_empty()).then(|| {
-        let panels = charts
-            .into_iter()
-            .map(|(heading, figure)| {
-                view! {
-                    <li>
-                        <h3>{heading}</h3>
-                        {chart_figure(figure)}
-                    </li>
-                }
-            })
-            .collect_view();
-        let legend = vec![
-            LegendEntry {
-                label: labels.chart_port_title.into(),
-                colour: Some(0),
-            },
-            LegendEntry {
-                label: labels.mou_target_line.into(),
-                colour: None,
-            },
-        ];
-        view! {
-            <section aria-labelledby="chart-title" class="overview-charts">
-                <h2 id="chart-title">{labels.chart_overview_title}</h2>
-                {legend_list(legend)}
-                <ul class="small-multiples">{panels}</ul>
-                <p class="note">{labels.rollup_caption}</p>
-            </section>
-        }
-    });
+    let chart = match charts {
+        Err(not_shared) => Some(
+            view! {
+                <section aria-labelledby="chart-title" class="overview-charts">
+                    <h2 id="chart-title">{labels.chart_overview_title}</h2>
+                    {not_shared_notice(lang, &not_shared)}
+                </section>
+            }
+            .into_any(),
+        ),
+        Ok(charts) if charts.is_empty() => None,
+        Ok(charts) => Some(overview_charts(lang, charts)),
+    };
     let selection =
         selection_summary(lang, filters).map(|text| view! { <p class="selection">{text}</p> });
     let grain_note = filters.beyond_bottleneck_grain().then(|| {
@@ -167,7 +162,7 @@ pub async fn overview_page(
             <p class="note">{labels.other_agencies_grain_note}</p>
         }
     });
-    let controls = meeting_controls(context, filters, &period, national_ports(warehouse.ports()));
+    let controls = meeting_controls(context, filters, &period, national_ports(viewer.ports()));
     let main = view! {
         <h1>{labels.overview_title}</h1>
         <p class="period">{period_line}</p>
@@ -189,6 +184,62 @@ pub async fn overview_page(
     }
     .into_any();
     Ok(document(context, labels.overview_title, main))
+}
+
+/// The small multiples of hourly clearance at the busiest ports.
+fn overview_charts(lang: Lang, charts: Vec<(String, ChartFigure)>) -> AnyView {
+    let labels = lang.labels();
+    let panels = charts
+        .into_iter()
+        .map(|(heading, figure)| {
+            view! {
+                <li>
+                    <h3>{heading}</h3>
+                    {chart_figure(figure)}
+                </li>
+            }
+        })
+        .collect_view();
+    let legend = vec![
+        LegendEntry {
+            label: labels.chart_port_title.into(),
+            colour: Some(0),
+        },
+        LegendEntry {
+            label: labels.mou_target_line.into(),
+            colour: None,
+        },
+    ];
+    view! {
+        <section aria-labelledby="chart-title" class="overview-charts">
+            <h2 id="chart-title">{labels.chart_overview_title}</h2>
+            {legend_list(legend)}
+            <ul class="small-multiples">{panels}</ul>
+            <p class="note">{labels.rollup_caption}</p>
+        </section>
+    }
+    .into_any()
+}
+
+/// The overview of a user whose agency may not see the entry points' figures: the notice
+/// where the tiles would be, and the benchmarks.
+fn not_shared_overview(
+    context: &PageContext,
+    not_shared: &NotShared,
+    benchmarks: Vec<BenchmarkPort>,
+) -> String {
+    let labels = context.lang.labels();
+    let main = view! {
+        <h1>{labels.overview_title}</h1>
+        <p class="lead">{labels.overview_intro}</p>
+        <section aria-labelledby="tiles-title" class="overview-tiles">
+            <h2 id="tiles-title">{labels.entry_points}</h2>
+            {not_shared_notice(context.lang, not_shared)}
+        </section>
+        {benchmark_section(context, benchmarks)}
+    }
+    .into_any();
+    document(context, labels.overview_title, main)
 }
 
 /// The filter form and the way into meeting mode, or in meeting mode the way out.
@@ -260,7 +311,7 @@ fn tile(
     lang: Lang,
     period: &Period,
     port: &PortTile,
-    exchange_target: &str,
+    (exchange_target, unshared): (&str, &Unshared),
     link: String,
 ) -> AnyView {
     let labels = lang.labels();
@@ -329,11 +380,32 @@ fn tile(
                     {change_line(lang, days, hours_change, Rise::Worse)}
                     <dd>{bottleneck_verdict(lang, week)}</dd>
                 </div>
-                {enforcement_figure(lang, days, &port.headlines)}
-                {interpol_figure(lang, days, &port.headlines)}
-                {exchange_figure(lang, days, &port.headlines, exchange_target)}
+                {match &unshared.enforcement {
+                    Some(not_shared) => unshared_figure(lang, labels.enforcement_cases, not_shared),
+                    None => enforcement_figure(lang, days, &port.headlines),
+                }}
+                {match &unshared.interpol {
+                    Some(not_shared) => unshared_figure(lang, labels.i247_share_ok, not_shared),
+                    None => interpol_figure(lang, days, &port.headlines),
+                }}
+                {match &unshared.exchange {
+                    Some(not_shared) => unshared_figure(lang, labels.exchange_within, not_shared),
+                    None => exchange_figure(lang, days, &port.headlines, exchange_target),
+                }}
             </dl>
         </li>
+    }
+    .into_any()
+}
+
+/// A figure of a tile whose view the user's agency may not see: the notice instead of
+/// its number.
+fn unshared_figure(lang: Lang, label: &'static str, not_shared: &NotShared) -> AnyView {
+    view! {
+        <div class="figure not-shared">
+            <dt>{label}</dt>
+            <dd>{not_shared_notice(lang, not_shared)}</dd>
+        </div>
     }
     .into_any()
 }

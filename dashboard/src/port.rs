@@ -12,19 +12,20 @@
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Timelike};
 use gerbang_ingest::reference::Port;
-use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
 use crate::charts::{HOURLY, LineChart, Reference, Series, WIDE, line_chart_svg};
 use crate::data::{
     self, ClearanceDay, Episode, HourlyValue, Period, PortWeek, ReportDay, ReportHour, Source,
+    Viewer,
 };
 use crate::error::Result;
 use crate::filters::{Filters, PORT_PARAMS, Param};
 use crate::i18n::Lang;
 use crate::layout::{
     ChartFigure, FilterForm, LegendEntry, PageContext, chart_figure, document, filter_form,
-    p90_target_text, selection_summary, verdict, verdict_or, weekly_hours_target_text,
+    not_shared_section, p90_target_text, selection_summary, verdict, verdict_or,
+    weekly_hours_target_text,
 };
 use crate::overview::{bottleneck_verdict, figure_class, hour_position, series_summary};
 use crate::port_operations::{
@@ -53,15 +54,15 @@ const DEFINED_VIEWS: [&str; 9] = [
 
 /// Renders the page of a registered port.
 pub async fn port_page(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     context: &PageContext,
     port: &Port,
     filters: &Filters,
 ) -> Result<String> {
     if port.benchmark {
-        benchmark_page(warehouse, context, port, filters).await
+        benchmark_page(viewer, context, port, filters).await
     } else {
-        crossings_page(warehouse, context, port, filters).await
+        crossings_page(viewer, context, port, filters).await
     }
 }
 
@@ -111,18 +112,18 @@ fn period_line(lang: Lang, period: &Period, targets_version: &str) -> String {
 }
 
 async fn crossings_page(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     context: &PageContext,
     port: &Port,
     filters: &Filters,
 ) -> Result<String> {
     let lang = context.lang;
     let labels = lang.labels();
-    let Some(last) = data::latest_crossing_date(warehouse).await? else {
+    let Some(last) = data::latest_crossing_date(viewer).await? else {
         return Ok(no_data_page(context, port));
     };
     let period = filters.period(last);
-    let Some(week) = data::port_weeks(warehouse, &period, Some(&port.code), filters)
+    let Some(week) = data::port_weeks(viewer, &period, Some(&port.code), filters)
         .await?
         .into_iter()
         .next()
@@ -137,16 +138,34 @@ async fn crossings_page(
     // The sections ask independent questions: asked together, one's reading overlaps
     // another's computing.
     let (days, hourly, episodes, waits, throughput, stages, arrivals, operations, terminals) = tokio::try_join!(
-        data::clearance_days(warehouse, &period, code, filters, source),
-        data::hourly_clearance_p90(warehouse, &period, &codes, filters, source),
-        data::event_episodes(warehouse, code, &period, bounds, terminal),
-        wait_hours(warehouse, &period, code, filters),
-        throughput_hours(warehouse, &period, code),
-        stage_days(warehouse, &period, code),
-        longest_arrivals(warehouse, &period, code),
-        joint_operations(warehouse, &period, code),
-        data::terminals(warehouse, code),
+        data::clearance_days(viewer, &period, code, filters, source),
+        data::hourly_clearance_p90(viewer, &period, &codes, filters, source),
+        data::event_episodes(viewer, code, &period, bounds, terminal),
+        wait_hours(viewer, &period, code, filters),
+        async { data::shared(throughput_hours(viewer, &period, code).await) },
+        async { data::shared(stage_days(viewer, &period, code).await) },
+        async { data::shared(longest_arrivals(viewer, &period, code).await) },
+        async { data::shared(joint_operations(viewer, &period, code).await) },
+        data::terminals(viewer, code),
     )?;
+    // Throughput, stage attribution and joint operations come from views other agencies
+    // grant: a user whose agency may not see one gets the notice in its section.
+    let throughput = match throughput {
+        Ok(hours) => throughput_section(lang, port, &period, &hours)?,
+        Err(not_shared) => {
+            not_shared_section(lang, ("throughput", labels.throughput_title), &not_shared)
+        }
+    };
+    let stages = match (stages, arrivals) {
+        (Ok(stages), Ok(arrivals)) => stages_section(lang, port, &stages, &arrivals)?,
+        (Err(not_shared), _) | (_, Err(not_shared)) => {
+            not_shared_section(lang, ("stages", labels.stages_title), &not_shared)
+        }
+    };
+    let joint = match operations {
+        Ok(operations) => joint_section(lang, port, &operations),
+        Err(not_shared) => not_shared_section(lang, ("joint", labels.joint_title), &not_shared),
+    };
     let form = filter_form(
         context,
         FilterForm {
@@ -207,7 +226,7 @@ async fn crossings_page(
     });
     let quiet = (week.travellers == 0)
         .then(|| view! { <p class="notice">{labels.no_crossings_in_period}</p> });
-    let bottleneck = &warehouse.targets().bottleneck;
+    let bottleneck = &viewer.targets().bottleneck;
     let heat_map = (!waits.is_empty())
         .then(|| {
             heat_map_section(
@@ -239,10 +258,10 @@ async fn crossings_page(
         {clearance_table(lang, port, &week, &days, percentiles)}
         {chart}
         {episodes_table(lang, port, &episodes, timeline)}
-        {throughput_section(lang, port, &period, &throughput)?}
-        {stages_section(lang, port, &stages, &arrivals)?}
-        {joint_section(lang, port, &operations)}
-        {definitions(warehouse, lang)}
+        {throughput}
+        {stages}
+        {joint}
+        {definitions(viewer, lang)}
     }
     .into_any();
     Ok(document(context, &port.name, main))
@@ -556,9 +575,9 @@ fn contents(lang: Lang) -> AnyView {
 }
 
 /// The signed-off definitions of the KPIs on the page, from the headers in `sql/`.
-fn definitions(warehouse: &Warehouse, lang: Lang) -> AnyView {
+fn definitions(viewer: &Viewer, lang: Lang) -> AnyView {
     let labels = lang.labels();
-    let items = warehouse
+    let items = viewer
         .views()
         .iter()
         .filter(|v| DEFINED_VIEWS.contains(&v.name.as_str()))
@@ -584,24 +603,24 @@ fn definitions(warehouse: &Warehouse, lang: Lang) -> AnyView {
 }
 
 async fn benchmark_page(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     context: &PageContext,
     port: &Port,
     filters: &Filters,
 ) -> Result<String> {
     let lang = context.lang;
     let labels = lang.labels();
-    let Some(last) = data::latest_report_date(warehouse, &port.code).await? else {
+    let Some(last) = data::latest_report_date(viewer, &port.code).await? else {
         return Ok(no_data_page(context, port));
     };
     let period = filters.period(last);
-    let Some(week) = data::report_week(warehouse, &period, &port.code).await? else {
+    let Some(week) = data::report_week(viewer, &period, &port.code).await? else {
         return Ok(no_data_page(context, port));
     };
-    let days = data::report_days(warehouse, &period, &port.code).await?;
-    let hours = data::report_hours(warehouse, &period, &port.code).await?;
+    let days = data::report_days(viewer, &period, &port.code).await?;
+    let hours = data::report_hours(viewer, &period, &port.code).await?;
     let bounds = period_bounds_ms(&port.zone, &period);
-    let episodes = data::episodes(warehouse, &port.code, "hourly_report", bounds, None).await?;
+    let episodes = data::episodes(viewer, &port.code, "hourly_report", bounds, None).await?;
     let form = filter_form(
         context,
         FilterForm {
@@ -688,7 +707,7 @@ async fn benchmark_page(
         {chart}
         {report_table(lang, port, &week, &days)}
         {episodes_table(lang, port, &episodes, None)}
-        {definitions(warehouse, lang)}
+        {definitions(viewer, lang)}
     }
     .into_any();
     Ok(document(context, &port.name, main))

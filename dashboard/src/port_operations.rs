@@ -11,14 +11,13 @@
 
 use chrono::NaiveDate;
 use gerbang_ingest::reference::Port;
-use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
 use crate::charts::{
     BarColours, BarScale, HOURLY, LineChart, Series, StackedBars, WIDE, css_colour, line_chart_svg,
     stacked_bars_svg,
 };
-use crate::data::{Answer, Period, sql_text};
+use crate::data::{Answer, Period, Viewer, sql_text};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::layout::{ChartFigure, LegendEntry, chart_figure};
@@ -65,7 +64,7 @@ pub struct ThroughputDay {
 
 /// The port's hours of both throughput views over the period, whole port.
 pub async fn throughput_hours(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: &str,
 ) -> Result<Vec<ThroughputHour>> {
@@ -93,7 +92,7 @@ pub async fn throughput_hours(
         port = sql_text(port),
         in_period = period.sql_condition("local_date"),
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let dates = answer.dates("local_date")?;
     let hours = answer.i64s("local_hour")?;
     let processed = answer.i64s("processed")?;
@@ -329,11 +328,7 @@ pub struct Arrival {
 }
 
 /// The port's days of `kpi_stage_attribution_daily` over the period.
-pub async fn stage_days(
-    warehouse: &Warehouse,
-    period: &Period,
-    port: &str,
-) -> Result<Vec<StageDay>> {
+pub async fn stage_days(viewer: &Viewer, period: &Period, port: &str) -> Result<Vec<StageDay>> {
     let sql = format!(
         "SELECT local_date, flights, flights_with_immigration_stage, flights_attributed,
                 immigration_minutes_p50, customs_minutes_p50, door_to_door_minutes_p50,
@@ -344,7 +339,7 @@ pub async fn stage_days(
         sql_text(port),
         period.sql_condition("local_date")
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let dates = answer.dates("local_date")?;
     let flights = answer.i64s("flights")?;
     let with_immigration = answer.i64s("flights_with_immigration_stage")?;
@@ -375,7 +370,7 @@ pub async fn stage_days(
 
 /// The period's arrivals at the port with the longest door-to-door time.
 pub async fn longest_arrivals(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: &str,
 ) -> Result<Vec<Arrival>> {
@@ -390,7 +385,7 @@ pub async fn longest_arrivals(
         sql_text(port),
         period.sql_condition("local_date")
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let carriers = answer.strings("carrier")?;
     let origins = answer.strings("origin")?;
     let on_block = answer.i64s("on_block_ms")?;
@@ -630,7 +625,7 @@ pub struct JointOperation {
 
 /// The port's joint operations that started on a day of the period.
 pub async fn joint_operations(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: &str,
 ) -> Result<Vec<JointOperation>> {
@@ -646,7 +641,7 @@ pub async fn joint_operations(
         sql_text(port),
         period.sql_condition("local_date")
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let names = answer.strings("name")?;
     let terminals = answer.strings("terminal")?;
     let agencies = answer.strings("agencies")?;

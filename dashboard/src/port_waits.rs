@@ -8,14 +8,13 @@
 
 use chrono::NaiveDate;
 use gerbang_ingest::reference::Port;
-use gerbang_query::Warehouse;
 use leptos::prelude::*;
 
 use crate::charts::{
     DAILY, HeatMap, LineChart, Reference, Series, Timeline, WIDE, css_heat, heat_map_svg,
     line_chart_svg, timeline_svg,
 };
-use crate::data::{self, Answer, ClearanceDay, Episode, Period, PortWeek, sql_text};
+use crate::data::{self, Answer, ClearanceDay, Episode, Period, PortWeek, Viewer, sql_text};
 use crate::error::Result;
 use crate::filters::Filters;
 use crate::i18n::Lang;
@@ -38,7 +37,7 @@ pub struct WaitHour {
 
 /// The port's hours over the period, for the travellers `filters` selects.
 pub async fn wait_hours(
-    warehouse: &Warehouse,
+    viewer: &Viewer,
     period: &Period,
     port: &str,
     filters: &Filters,
@@ -63,7 +62,7 @@ pub async fn wait_hours(
         in_period = period.sql_condition("local_date"),
         travellers = filters.crossing_conditions(None),
     );
-    let answer = Answer::ask(warehouse, &sql).await?;
+    let answer = Answer::ask(viewer, &sql).await?;
     let dates = answer.dates("local_date")?;
     let hours = answer.i64s("local_hour")?;
     let counted = answer.i64s("counted")?;

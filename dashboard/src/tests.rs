@@ -1,7 +1,14 @@
 //! Tests of the whole dashboard: a warehouse over tiny hand-made tables, driven through
-//! the router as a browser would, with assertions on the figures the pages show.
+//! the router as a browser would, with assertions on the figures the pages show. The
+//! pages are asked for by an administrator (who sees every figure) unless a test says
+//! otherwise; signing in, the SQL API and the sharing policies have their own modules.
 
-use std::sync::Arc;
+mod console;
+mod policies;
+mod sign_in;
+mod sql_api;
+
+use std::sync::{Arc, LazyLock};
 
 use axum::Router;
 use axum::body::Body;
@@ -14,14 +21,96 @@ use datafusion::arrow::array::{
 use gerbang_ingest::reference::PortRegistry;
 use gerbang_ingest::schema::Table;
 use gerbang_query::Warehouse;
+use gerbang_query::accounts::{Accounts, hash_password, token_hash};
+use gerbang_query::policy::Principal;
 use gerbang_query::targets::MouTargets;
 use tower::ServiceExt;
 
+use crate::SignIn;
 use crate::cache::PageCache;
-use crate::data::{Answer, Period};
+use crate::data::{Answer, Period, Viewer};
 use crate::filters::Filters;
-use crate::router;
-use crate::server::router_with_cache;
+use crate::server::{PolicyDay, router_with_cache};
+
+/// The day the tests' sessions are made on: every embedded grant is in force (the policy
+/// engine's own tests use the same day).
+fn policy_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 1).expect("a date")
+}
+
+/// The password of the test accounts that have one.
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The test accounts: `(name, agency, roles)`. Each holds the API token [`token`]`(name)`;
+/// `siti` and `gone` also sign in with [`PASSWORD`], and `gone` is disabled.
+const ACCOUNTS: [(&str, &str, &str); 12] = [
+    ("admin", "gerbang", "administrator"),
+    ("immigration-leadership", "immigration", "leadership"),
+    ("immigration-analyst", "immigration", "analyst"),
+    ("customs-leadership", "customs", "leadership"),
+    ("customs-analyst", "customs", "analyst"),
+    ("police-analyst", "police", "analyst"),
+    ("quarantine-analyst", "quarantine", "analyst"),
+    ("authority-analyst", "authority", "analyst"),
+    ("statistics-analyst", "statistics_indonesia", "analyst"),
+    ("customs-owner", "customs", "data_owner"),
+    ("siti", "customs", "analyst"),
+    ("gone", "customs", "analyst"),
+];
+
+/// The API token of a test account.
+fn token(name: &str) -> String {
+    format!("gbt_{name}")
+}
+
+/// The `Authorization` header value of a test account.
+fn bearer(name: &str) -> String {
+    format!("Bearer {}", token(name))
+}
+
+/// Fresh test accounts (each test its own, so that one test's failed sign-ins do not
+/// count against another's).
+fn accounts() -> Arc<Accounts> {
+    static HASH: LazyLock<String> =
+        LazyLock::new(|| hash_password(PASSWORD).expect("the password hashes"));
+    let mut text = String::new();
+    for (name, agency, roles) in ACCOUNTS {
+        text.push_str(&format!(
+            "[[user]]\nname = \"{name}\"\nagency = \"{agency}\"\nroles = [\"{roles}\"]\n\
+             tokens = [\"{}\"]\n",
+            token_hash(&token(name))
+        ));
+        if name == "siti" || name == "gone" {
+            text.push_str(&format!("password = \"{}\"\n", *HASH));
+        }
+        if name == "gone" {
+            text.push_str("disabled = true\n");
+        }
+    }
+    Arc::new(Accounts::parse(&text, "test accounts").expect("the test accounts parse"))
+}
+
+/// The dashboard over `warehouse` for the test accounts, under the policies in force on
+/// [`policy_day`].
+fn router(warehouse: Arc<Warehouse>) -> Router {
+    router_with_cache(
+        warehouse,
+        SignIn::new(accounts()),
+        Arc::new(PageCache::new(PageCache::DEFAULT_CAPACITY)),
+        PolicyDay::Fixed(policy_day()),
+    )
+}
+
+/// The warehouse as the administrator sees it, for tests of the questions themselves.
+async fn administrator_view(warehouse: Warehouse) -> Viewer {
+    let admin = Principal::parse("admin", "gerbang:administrator").expect("a principal");
+    let warehouse = Arc::new(warehouse);
+    let session = warehouse
+        .session_for_on(&admin, policy_day())
+        .await
+        .expect("an administrator's session");
+    Viewer::new(warehouse, session)
+}
 
 /// One traveller of the fixture: joined the queue at a local time, cleared after
 /// `clearance` minutes, reached the counter two minutes before being cleared.
@@ -261,23 +350,47 @@ struct Page {
     body: String,
 }
 
+/// `GET uri` with `headers`, as the administrator unless the headers say who is asking.
 async fn get(router: Router, uri: &str, headers: &[(&str, &str)]) -> Page {
     let mut request = Request::builder().uri(uri);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let request = request.body(Body::empty()).expect("a valid request");
+    let signed_in = headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("authorization") || value.contains("gerbang_session=")
+    });
+    if !signed_in {
+        request = request.header("authorization", bearer("admin"));
+    }
+    send(
+        router,
+        request.body(Body::empty()).expect("a valid request"),
+    )
+    .await
+}
+
+/// Sends any request; the answer with its body as text (lossy for binary bodies, which
+/// [`send_bytes`] keeps).
+async fn send(router: Router, request: Request<Body>) -> Page {
+    let (status, headers, bytes) = send_bytes(router, request).await;
+    Page {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn send_bytes(
+    router: Router,
+    request: Request<Body>,
+) -> (StatusCode, HeaderMap, axum::body::Bytes) {
     let response = router.oneshot(request).await.expect("the router answers");
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .expect("the body is readable");
-    Page {
-        status,
-        headers,
-        body: String::from_utf8(bytes.to_vec()).expect("the page is UTF-8"),
-    }
+    (status, headers, bytes)
 }
 
 /// The HTML of every overview tile.
@@ -518,7 +631,12 @@ async fn stylesheet_is_served_with_focus_outlines() {
 async fn cached_router() -> (Router, Arc<PageCache>) {
     let tables = vec![("crossings".to_string(), vec![crossings(&week_fixture())])];
     let pages = Arc::new(PageCache::new(PageCache::DEFAULT_CAPACITY));
-    let app = router_with_cache(Arc::new(warehouse(tables).await), Arc::clone(&pages));
+    let app = router_with_cache(
+        Arc::new(warehouse(tables).await),
+        SignIn::new(accounts()),
+        Arc::clone(&pages),
+        PolicyDay::Fixed(policy_day()),
+    );
     (app, pages)
 }
 
@@ -537,14 +655,14 @@ async fn second_identical_request_is_served_from_the_cache_with_the_same_etag() 
     assert_eq!((pages.renders(), pages.hits()), (1, 0));
     let etag = header(&first, "etag");
     assert!(etag.starts_with("\"v") && etag.ends_with('"'), "{etag}");
-    assert_eq!(header(&first, "cache-control"), "no-cache");
+    assert_eq!(header(&first, "cache-control"), "private, no-cache");
 
     let second = get(app.clone(), "/?lang=en", &[]).await;
     assert_eq!((pages.renders(), pages.hits()), (1, 1), "drawn once");
     assert_eq!(second.status, StatusCode::OK);
     assert_eq!(second.body, first.body);
     assert_eq!(header(&second, "etag"), etag, "the same page keeps its tag");
-    assert_eq!(header(&second, "cache-control"), "no-cache");
+    assert_eq!(header(&second, "cache-control"), "private, no-cache");
     assert!(
         header(&second, "set-cookie").starts_with("lang=en;"),
         "a cached page still remembers the language chosen with ?lang="
@@ -595,7 +713,7 @@ async fn if_none_match_with_the_current_etag_gets_304_and_no_body() {
     assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
     assert!(revalidated.body.is_empty());
     assert_eq!(header(&revalidated, "etag"), etag);
-    assert_eq!(header(&revalidated, "cache-control"), "no-cache");
+    assert_eq!(header(&revalidated, "cache-control"), "private, no-cache");
     assert!(header(&revalidated, "set-cookie").starts_with("lang=en;"));
     assert_eq!(pages.renders(), 1);
 
@@ -636,23 +754,40 @@ async fn if_none_match_with_the_current_etag_gets_304_and_no_body() {
 
 #[tokio::test]
 async fn error_pages_are_not_cached_and_carry_no_etag() {
-    let broken = warehouse(vec![(
-        "crossings".to_string(),
-        vec![crossings(&week_fixture())],
-    )])
-    .await;
+    let broken = Arc::new(
+        warehouse(vec![(
+            "crossings".to_string(),
+            vec![crossings(&week_fixture())],
+        )])
+        .await,
+    );
+    let pages = Arc::new(PageCache::new(PageCache::DEFAULT_CAPACITY));
+    let app = router_with_cache(
+        Arc::clone(&broken),
+        SignIn::new(accounts()),
+        Arc::clone(&pages),
+        PolicyDay::Fixed(policy_day()),
+    );
+    // The glossary reads no table: drawn (and cached) while the warehouse is whole, it
+    // lets the sessions know the catalog, so that the table going missing afterwards
+    // fails the overview's queries rather than the session.
+    let glossary = get(app.clone(), "/glossary?lang=en", &[]).await;
+    assert_eq!(glossary.status, StatusCode::OK);
     broken
         .context()
         .deregister_table("crossings")
         .expect("deregistering works");
-    let pages = Arc::new(PageCache::new(PageCache::DEFAULT_CAPACITY));
-    let app = router_with_cache(Arc::new(broken), Arc::clone(&pages));
     for _ in 0..2 {
         let page = get(app.clone(), "/?lang=en", &[]).await;
         assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(page.body.contains("crossings"), "{}", page.body);
         assert!(page.headers.get("etag").is_none());
     }
-    assert_eq!((pages.renders(), pages.hits(), pages.len()), (2, 0, 0));
+    assert_eq!(
+        (pages.renders(), pages.hits(), pages.len()),
+        (3, 0, 1),
+        "the glossary once, the overview twice and never stored"
+    );
 }
 
 /// Two weeks, Wednesday 7 – Tuesday 20 October 2026, the report being the second.
@@ -1658,7 +1793,7 @@ async fn bottleneck_hours_and_episodes_from_histograms_agree_with_the_kpi_views(
         clearance: 10,
     });
     let tables = vec![("crossings".to_string(), vec![crossings(&travellers)])];
-    let warehouse = &warehouse(tables).await;
+    let warehouse = &administrator_view(warehouse(tables).await).await;
     let period = Period {
         first: NaiveDate::from_ymd_opt(2026, 10, 14).expect("a date"),
         last: NaiveDate::from_ymd_opt(2026, 10, 20).expect("a date"),

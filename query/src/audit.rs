@@ -302,8 +302,10 @@ impl AuditLog {
         Ok(records.len())
     }
 
-    /// The `audit` table over this log.
-    pub(crate) fn table(&self) -> Arc<dyn TableProvider> {
+    /// The `audit` table over this log: the flushed files and the records still waiting.
+    /// Sessions register it under the audit's access rules; the dashboard's SQL console
+    /// reads a user's own queries from it for their history.
+    pub fn table(&self) -> Arc<dyn TableProvider> {
         Arc::new(AuditTable { log: self.clone() })
     }
 

@@ -11,11 +11,13 @@
 //! It lands no raw data (that is `gerbang-ingest`; it writes only the derived rollups
 //! below `_rollups/`) and renders nothing.
 
+pub mod accounts;
 pub mod audit;
 pub mod error;
 pub mod guard;
 pub mod kpi;
 pub mod lake_table;
+pub mod pgwire;
 pub mod policy;
 pub mod rollup;
 pub mod targets;

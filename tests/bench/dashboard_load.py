@@ -7,7 +7,8 @@ one year of every Indonesian port, on this machine.
 
 It generates a year of every agency's nightly exports for all ports at a small scale
 (`gerbang generate --days 365 --scale S`, clean) and lands them (`gerbang ingest`), unless
---lake names a lake already made; then it starts `gerbang serve` on 127.0.0.1:0, draws the
+--lake names a lake already made; then it starts `gerbang serve` on 127.0.0.1:0 (with one account, asked as by its API
+token), draws the
 overview once (the cold render, timed) and measures two ways of asking for it again, each
 for --seconds with --clients connections kept open, every client asking again as soon as it
 has its answer:
@@ -29,6 +30,7 @@ build there. Nothing here is a test: the figures depend on the machine.
 
 import argparse
 import asyncio
+import hashlib
 import os
 import re
 import shutil
@@ -40,6 +42,9 @@ from pathlib import Path
 
 KEY = "benchmark-key-not-secret-0123456789abcdef"
 PAGE = "/?lang=en"
+# The benchmark's account signs in with this API token (Immigration's leadership, who sees
+# every figure of the overview).
+TOKEN = "gbt_benchmark-not-a-secret"
 
 
 def default_binary():
@@ -78,14 +83,26 @@ def make_lake(binary, folder, scale, days, first_night):
     return lake
 
 
+def accounts_config(folder):
+    """A configuration naming an accounts file with the benchmark's account."""
+    users = folder / "users.toml"
+    users.write_text(
+        '[[user]]\nname = "benchmark"\nagency = "immigration"\nroles = ["leadership"]\n'
+        f'tokens = ["{hashlib.sha256(TOKEN.encode()).hexdigest()}"]\n')
+    config = folder / "gerbang.toml"
+    config.write_text(f'[auth]\nusers_file = "{users}"\n')
+    return config
+
+
 class Server:
     """`gerbang serve` on a free port of 127.0.0.1, stopped when the benchmark ends."""
 
-    def __init__(self, binary, lake):
+    def __init__(self, binary, lake, config):
         env = dict(os.environ)
         env.pop("GERBANG_CONFIG", None)
         self.process = subprocess.Popen(
-            [str(binary), "serve", "--lake", str(lake), "--addr", "127.0.0.1:0"],
+            [str(binary), "serve", "--lake", str(lake), "--addr", "127.0.0.1:0",
+             "--config", str(config)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         line = self.process.stdout.readline()
         found = re.search(r"http://([\d.]+):(\d+)/", line)
@@ -105,7 +122,7 @@ class Server:
 
 async def request(reader, writer, host, etag):
     """Sends one GET of the overview on an open connection; returns (status, headers, body)."""
-    lines = [f"GET {PAGE} HTTP/1.1", f"Host: {host}"]
+    lines = [f"GET {PAGE} HTTP/1.1", f"Host: {host}", f"Authorization: Bearer {TOKEN}"]
     if etag:
         lines.append(f"If-None-Match: {etag}")
     writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
@@ -194,7 +211,7 @@ def main():
         else:
             print(f"lake: {options.days} nights of every port, scale S = {options.scale}")
             lake = make_lake(binary, folder, options.scale, options.days, options.first_night)
-        server = Server(binary, lake)
+        server = Server(binary, lake, accounts_config(folder))
         try:
             host, port = server.host, server.port
             etag, body, cold = asyncio.run(first_page(host, port))

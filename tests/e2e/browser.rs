@@ -8,12 +8,13 @@
 //!
 //! Chromium is Debian's `chromium` package at `/usr/bin/chromium`; `.ci/run` installs it.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{KEY, Scratch, repo_file, stdout_of};
+use crate::{KEY, Scratch, config_with_accounts, repo_file, stdout_of, token};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -43,10 +44,13 @@ impl Drop for Server {
     }
 }
 
-/// `gerbang serve` on the lake, on a free port of 127.0.0.1; returns it and its base URL.
-fn serve(lake: &str) -> (Server, String) {
+/// `gerbang serve` on the lake, on a free port of 127.0.0.1, for the accounts of
+/// `config`; returns it and its base URL.
+fn serve(lake: &str, config: &Path) -> (Server, String) {
     let child = Command::new(env!("CARGO_BIN_EXE_gerbang"))
         .args(["serve", "--lake", lake, "--addr", "127.0.0.1:0"])
+        .arg("--config")
+        .arg(config)
         .env_remove("GERBANG_CONFIG")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -64,6 +68,55 @@ fn serve(lake: &str) -> (Server, String) {
         .trim_end_matches('/')
         .to_string();
     (server, base)
+}
+
+/// A proxy on a free port of 127.0.0.1 in front of `server` (`host:port`) that signs
+/// every request in with the API token `token`: headless Chromium takes no request header
+/// from its command line. One request per connection (it asks for `Connection: close`);
+/// returns the proxy's base URL.
+fn signing_proxy(server: &str, token: &str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (server, token) = (server.to_string(), token.to_string());
+    std::thread::spawn(move || {
+        for browser in listener.incoming().map_while(Result::ok) {
+            let (server, token) = (server.clone(), token.clone());
+            std::thread::spawn(move || {
+                let _ = relay(browser, &server, &token);
+            });
+        }
+    });
+    base
+}
+
+/// Passes one request from the browser to the server with the token added, and the
+/// answer back.
+fn relay(browser: TcpStream, server: &str, token: &str) -> std::io::Result<()> {
+    let mut from_browser = BufReader::new(browser.try_clone()?);
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        if from_browser.read_line(&mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+        let name = line
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !matches!(name.as_str(), "connection" | "authorization" | "keep-alive") {
+            head.push(line);
+        }
+    }
+    head.push("Connection: close\r\n".to_string());
+    head.push(format!("Authorization: Bearer {token}\r\n\r\n"));
+    let mut upstream = TcpStream::connect(server)?;
+    upstream.write_all(head.concat().as_bytes())?;
+    let mut answer = Vec::new();
+    upstream.read_to_end(&mut answer)?;
+    let mut browser = browser;
+    browser.write_all(&answer)?;
+    browser.shutdown(std::net::Shutdown::Both)
 }
 
 /// Headless Chromium with its own empty profile, so nothing is taken from a cache.
@@ -297,7 +350,15 @@ fn every_page_in_a_real_browser_in_both_languages_with_filters_and_print() {
     )
     .unwrap();
     stdout_of(scratch.ingest(Some(KEY)));
-    let (_server, base) = serve(&scratch.lake_arg());
+    // The pages are seen as the administrator, who sees every figure, through a proxy
+    // that signs Chromium in with the administrator's API token.
+    let config = config_with_accounts(
+        &scratch.inbox.with_extension("config"),
+        &[("admin", "gerbang:administrator")],
+        "",
+    );
+    let (_server, server_base) = serve(&scratch.lake_arg(), &config);
+    let base = signing_proxy(server_base.trim_start_matches("http://"), &token("admin"));
     let shots = shots_dir();
     let places = port_names();
 

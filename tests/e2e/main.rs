@@ -9,11 +9,13 @@ mod cli;
 mod crash;
 mod crosscheck;
 mod faults;
+mod postgres;
+mod report;
 mod rollup;
 mod s3;
 mod serve;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub const KEY: &str = "e2e-test-key-0123456789abcdef0123456789";
@@ -128,4 +130,45 @@ impl Scratch {
         .map(str::to_string)
         .to_vec()
     }
+}
+
+/// The password of the accounts [`config_with_accounts`] makes.
+pub const PASSWORD: &str = "e2e password, not a secret";
+
+/// The API token [`config_with_accounts`] gives the account `name`.
+pub fn token(name: &str) -> String {
+    format!("gbt_e2e_{name}")
+}
+
+/// An accounts file and a configuration file naming it (`[auth] users_file`), in `dir`:
+/// each `(name, "agency:role[,role]")` signs in with [`PASSWORD`] or its [`token`].
+/// `extra` is appended to the configuration (a `[query]` table, say). Returns the
+/// configuration file's path, for `--config`.
+pub fn config_with_accounts(dir: &Path, users: &[(&str, &str)], extra: &str) -> PathBuf {
+    use gerbang_query::accounts::{hash_password, token_hash};
+    std::fs::create_dir_all(dir).unwrap();
+    let password = hash_password(PASSWORD).unwrap();
+    let mut accounts = String::new();
+    for (name, spec) in users {
+        let (agency, roles) = spec.split_once(':').unwrap();
+        let roles: Vec<String> = roles.split(',').map(|r| format!("\"{r}\"")).collect();
+        accounts.push_str(&format!(
+            "[[user]]\nname = \"{name}\"\nagency = \"{agency}\"\nroles = [{}]\n\
+             password = \"{password}\"\ntokens = [\"{}\"]\n\n",
+            roles.join(", "),
+            token_hash(&token(name))
+        ));
+    }
+    let users_file = dir.join("users.toml");
+    std::fs::write(&users_file, accounts).unwrap();
+    let config = dir.join("gerbang.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[auth]\nusers_file = \"{}\"\n\n{extra}",
+            users_file.display()
+        ),
+    )
+    .unwrap();
+    config
 }

@@ -5,7 +5,9 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::{KEY, Scratch, repo_file, sql_rows, stdout_of};
+use crate::{
+    KEY, PASSWORD, Scratch, config_with_accounts, gerbang, repo_file, sql_rows, stdout_of, token,
+};
 
 /// Kills the server when the test ends, however it ends.
 struct Server(Child);
@@ -17,14 +19,30 @@ impl Drop for Server {
     }
 }
 
+/// The account the dashboard is asked as: Immigration's leadership sees every figure of
+/// the overview and the port pages.
+const USERS: [(&str, &str); 2] = [
+    ("ops", "immigration:leadership"),
+    ("siti", "customs:analyst"),
+];
+
+/// `GET path` as `ops`, by its API token.
 fn get(address: &str, path: &str) -> (u16, String) {
+    let auth = format!("Authorization: Bearer {}\r\n", token("ops"));
+    exchange(address, &format!("GET {path} HTTP/1.1\r\n{auth}"), "")
+}
+
+/// Sends one request (its first lines, without the Host header and the blank line) with
+/// `body`; returns the status and the whole response.
+fn exchange(address: &str, head: &str, body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(address).expect("the server accepts connections");
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "{head}Host: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut response = String::new();
@@ -82,7 +100,10 @@ fn serve_lands_the_inbox_at_its_nightly_time_and_serves_the_new_version_without_
         .format("%H:%M:%S")
         .to_string();
     let (lake, inbox) = (scratch.lake_arg(), scratch.inbox_arg());
+    let config = config_with_accounts(&scratch.inbox.with_extension("config"), &USERS, "");
     let (_server, address) = start(&[
+        "--config",
+        config.to_str().unwrap(),
         "--lake",
         &lake,
         "--addr",
@@ -162,8 +183,11 @@ fn dashboard_serves_overview_and_port_pages_with_numbers_from_the_lake() {
     stdout_of(scratch.ingest(Some(KEY)));
     let lake_s = scratch.lake_arg();
 
+    let config = config_with_accounts(&scratch.inbox.with_extension("config"), &USERS, "");
     let child = Command::new(env!("CARGO_BIN_EXE_gerbang"))
         .args(["serve", "--lake", &lake_s, "--addr", "127.0.0.1:0"])
+        .arg("--config")
+        .arg(&config)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -198,4 +222,207 @@ fn dashboard_serves_overview_and_port_pages_with_numbers_from_the_lake() {
 
     let (status, _) = get(&address, "/port/NOPE");
     assert_eq!(status, 404);
+}
+
+/// The value of a response's header `name` (lower case), if it has one.
+fn header_of(response: &str, name: &str) -> Option<String> {
+    let head = response.split("\r\n\r\n").next().unwrap_or_default();
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_string())
+    })
+}
+
+#[test]
+fn serve_refuses_to_start_without_accounts_and_names_the_setting() {
+    let scratch = Scratch::folder();
+    std::fs::create_dir_all(&scratch.inbox).unwrap();
+    // With an inbox to land, the server makes its lake; then it needs its accounts.
+    let (lake, inbox) = (scratch.lake_arg(), scratch.inbox_arg());
+    let output = gerbang(
+        &[
+            "serve",
+            "--lake",
+            &lake,
+            "--inbox",
+            &inbox,
+            "--addr",
+            "127.0.0.1:0",
+        ],
+        None,
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`[auth] users_file`") && stderr.contains("gerbang user add"),
+        "{stderr}"
+    );
+}
+
+/// A browser signs in with its password and sees what its agency may; a program asks
+/// `/api/sql` with a token; a runaway query meets the `[query]` time limit of the
+/// configuration; and Ctrl-C stops the server cleanly, the audit of all of it in the lake.
+#[test]
+fn sign_in_api_and_limits_over_http_and_ctrl_c_writes_the_audit_to_the_lake() {
+    let scratch = Scratch::folder();
+    scratch.generate("2026-10-13", "2", "CGK", "0.02");
+    stdout_of(scratch.ingest(Some(KEY)));
+    let config = config_with_accounts(
+        &scratch.inbox.with_extension("config"),
+        &USERS,
+        "[query]\ntime_limit_seconds = 2\n",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gerbang"))
+        .args([
+            "serve",
+            "--lake",
+            &scratch.lake_arg(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .arg("--config")
+        .arg(&config)
+        .env_remove("GERBANG_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let pid = child.id().to_string();
+    let mut server = Server(child);
+    let first = lines.next().unwrap().unwrap();
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no URL in the server's first line: {first}"))
+        .to_string();
+    let rest = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+
+    // A browser without a sign-in is sent to the sign-in page, and signs in there.
+    let (status, response) = exchange(&address, "GET /?lang=en HTTP/1.1\r\n", "");
+    assert_eq!(status, 303, "{response}");
+    assert_eq!(
+        header_of(&response, "location").as_deref(),
+        Some("/sign-in?next=/%3Flang%3Den")
+    );
+    let (status, form) = exchange(&address, "GET /sign-in HTTP/1.1\r\n", "");
+    assert_eq!(status, 200);
+    assert!(form.contains("name=\"password\""));
+    let password: String = PASSWORD
+        .bytes()
+        .map(|b| match b {
+            b' ' => "+".to_string(),
+            b if b.is_ascii_alphanumeric() => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect();
+    let (status, response) = exchange(
+        &address,
+        &format!(
+            "POST /sign-in HTTP/1.1\r\nOrigin: http://{address}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\n"
+        ),
+        &format!("user=siti&password={password}&next=%2F%3Flang%3Den"),
+    );
+    assert_eq!(status, 303, "{response}");
+    assert_eq!(
+        header_of(&response, "location").as_deref(),
+        Some("/?lang=en")
+    );
+    let cookie = header_of(&response, "set-cookie").unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap();
+    let (status, page) = exchange(
+        &address,
+        &format!("GET /?lang=en HTTP/1.1\r\nCookie: {session}\r\n"),
+        "",
+    );
+    assert_eq!(status, 200);
+    assert!(page.contains(">siti</strong>") && page.contains(" · customs · analyst"));
+    assert!(
+        page.contains("Not shared with your agency") && !page.contains("href=\"/port/CGK?"),
+        "Customs does not see Immigration's clearance figures"
+    );
+
+    // A program asks with a token and gets CSV: the figure the unrestricted CLI gives.
+    let sql = "SELECT count(*) AS travellers FROM crossings WHERE port = 'CGK'";
+    let (status, csv) = exchange(
+        &address,
+        &format!(
+            "POST /api/sql HTTP/1.1\r\nAuthorization: Bearer {}\r\nAccept: text/csv\r\n",
+            token("ops")
+        ),
+        sql,
+    );
+    assert_eq!(status, 200, "{csv}");
+    let expected = sql_rows(&scratch.lake, sql);
+    assert_eq!(
+        csv.split("\r\n\r\n").nth(1).unwrap().trim_end(),
+        format!("travellers\n{}", expected[0][0])
+    );
+
+    // A runaway query meets the 2-second limit of the configuration.
+    let runaway = "SELECT count(*) FROM ports a, ports b, ports c, ports d, ports e, ports f \
+                   WHERE a.name || b.name || c.name || d.name <> e.name || f.name";
+    let (status, answer) = exchange(
+        &address,
+        &format!(
+            "POST /api/sql HTTP/1.1\r\nAuthorization: Bearer {}\r\n",
+            token("ops")
+        ),
+        runaway,
+    );
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer.contains("\"code\":\"limit\"") && answer.contains("2 s"),
+        "{answer}"
+    );
+
+    // Ctrl-C: the server stops by itself and writes the audit it holds to the lake.
+    let signalled = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(signalled.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status}");
+    let printed = rest.join().unwrap().join("\n");
+    assert!(printed.contains("stopped; wrote the last"), "{printed}");
+    // Every API request and page view, and its outcome (the queries a page asks for
+    // itself are audited too, as many as it asks, and left out here).
+    let audit = gerbang(
+        &[
+            "sql",
+            "--lake",
+            &scratch.lake_arg(),
+            "--format",
+            "csv",
+            "--as",
+            "gerbang:administrator",
+            "SELECT user, action, interface, outcome, count(*) AS n FROM audit \
+             WHERE interface <> 'cli' AND action <> 'query' OR interface = 'api' \
+             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        ],
+        None,
+    );
+    assert_eq!(
+        stdout_of(audit),
+        "user,action,interface,outcome,n\n\
+         ops,export,api,ok,1\n\
+         ops,query,api,ok,1\n\
+         ops,query,api,timed_out,1\n\
+         siti,page_view,dashboard,ok,1\n"
+    );
 }

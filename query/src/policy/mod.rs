@@ -36,4 +36,4 @@ mod tests;
 pub use file::{AgencyPolicy, Aggregate, Audience, Grant, PolicySet, Shape};
 pub use principal::{Principal, Role};
 pub(crate) use session::Access;
-pub use session::{Answer, QueryLimits, Seen, Session, Visibility};
+pub use session::{Answer, Described, QueryLimits, Seen, Session, Visibility};

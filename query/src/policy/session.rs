@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
 use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::datatypes::Schema;
+use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::datasource::{TableProvider, source_as_provider};
 use datafusion::error::DataFusionError;
@@ -210,6 +210,17 @@ pub struct Answer {
     pub rows: usize,
     /// The warehouse tables it read, views resolved (as the audit records them).
     pub tables: BTreeSet<String>,
+    /// The result's columns, also when there are no rows (and so no batches).
+    pub schema: SchemaRef,
+}
+
+/// What a statement would return, found without running it ([`Session::describe`]).
+#[derive(Debug, Clone)]
+pub struct Described {
+    /// The result's columns.
+    pub schema: SchemaRef,
+    /// The type of each parameter `$1`, `$2`, … in order, where the statement fixes one.
+    pub parameters: Vec<Option<DataType>>,
 }
 
 impl Warehouse {
@@ -741,12 +752,60 @@ impl Session {
         result
     }
 
+    /// The columns a statement would return and the types of its `$n` parameters,
+    /// planned under the same checks as [`Session::sql`] (a statement refused there is
+    /// refused here) but not run. It reads no data, so it is not audited; the Postgres
+    /// port answers a client's `Describe` with it.
+    pub async fn describe(&self, sql: &str) -> Result<Described> {
+        let plan = self.checked_plan(sql, None).await?;
+        let mut named = plan.get_parameter_types()?;
+        let count = named
+            .keys()
+            .filter_map(|id| id.strip_prefix('$').and_then(|n| n.parse::<usize>().ok()))
+            .max()
+            .unwrap_or(0);
+        let parameters = (1..=count)
+            .map(|n| named.remove(&format!("${n}")).flatten())
+            .collect();
+        Ok(Described {
+            schema: Arc::new(plan.schema().as_arrow().clone()),
+            parameters,
+        })
+    }
+
     async fn run(&self, sql: &str, watch: &mut Watch<'_>) -> Result<Answer> {
+        let plan = self.checked_plan(sql, Some(&mut *watch)).await?;
+        let tables = tables_touched(&plan)?;
+        watch.set_tables(tables.clone());
+        let frame = self.ctx.execute_logical_plan(plan).await?;
+        let pool = Arc::new(FairSpillPool::new(self.limits.memory_bytes));
+        let runtime = RuntimeEnvBuilder::from_runtime_env(self.ctx.runtime_env().as_ref())
+            .with_memory_pool(pool)
+            .build_arc()?;
+        let task = Arc::new(frame.task_ctx().with_runtime(runtime));
+        let physical = yielding(frame.create_physical_plan().await?)?;
+        let schema = physical.schema();
+        let batches: Vec<RecordBatch> = execute_stream(physical, task)?
+            .try_collect()
+            .await
+            .map_err(|e| self.memory_limit(e, watch))?;
+        let rows = batches.iter().map(RecordBatch::num_rows).sum();
+        Ok(Answer {
+            batches,
+            rows,
+            tables,
+            schema,
+        })
+    }
+
+    /// The statement parsed, checked by the guard (non-administrators) and planned against
+    /// this session's catalog; the tables it names go to the audit record when there is one.
+    async fn checked_plan(&self, sql: &str, watch: Option<&mut Watch<'_>>) -> Result<LogicalPlan> {
         let admin = self.principal.is_administrator();
         let state = self.ctx.state();
         let dialect = state.config().options().sql_parser.dialect;
         let statement = state.sql_to_statement(sql, &dialect)?;
-        if let Ok(references) = state.resolve_table_references(&statement) {
+        if let (Some(watch), Ok(references)) = (watch, state.resolve_table_references(&statement)) {
             let named = references
                 .iter()
                 .flat_map(|r| self.tables_behind_name(r.table()))
@@ -768,25 +827,7 @@ impl Session {
                 .verify_plan(&plan)
                 .map_err(|e| QueryError::Refused(format!("{e} (read-only SQL)")))?;
         }
-        let tables = tables_touched(&plan)?;
-        watch.set_tables(tables.clone());
-        let frame = self.ctx.execute_logical_plan(plan).await?;
-        let pool = Arc::new(FairSpillPool::new(self.limits.memory_bytes));
-        let runtime = RuntimeEnvBuilder::from_runtime_env(self.ctx.runtime_env().as_ref())
-            .with_memory_pool(pool)
-            .build_arc()?;
-        let task = Arc::new(frame.task_ctx().with_runtime(runtime));
-        let physical = yielding(frame.create_physical_plan().await?)?;
-        let batches: Vec<RecordBatch> = execute_stream(physical, task)?
-            .try_collect()
-            .await
-            .map_err(|e| self.memory_limit(e, watch))?;
-        let rows = batches.iter().map(RecordBatch::num_rows).sum();
-        Ok(Answer {
-            batches,
-            rows,
-            tables,
-        })
+        Ok(plan)
     }
 
     /// The warehouse tables a name in a query stands for, as far as it is known.
