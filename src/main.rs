@@ -323,12 +323,7 @@ async fn run(cli: Cli) -> Result<()> {
             let batches = match as_principal {
                 Some(spec) => {
                     warehouse = with_policies(warehouse, policies.as_deref())?;
-                    // Masked values keyed by the pseudonymisation key stay the same from
-                    // one run to the next.
-                    if let Some(key) = config.pseudonym_key()? {
-                        let secret = key.traveller_key("gerbang", "sharing-policy mask");
-                        warehouse = warehouse.with_mask_secret(secret.as_bytes());
-                    }
+                    warehouse = with_configured_mask(warehouse, &config)?;
                     let principal = gerbang_query::policy::Principal::parse(&user, &spec)?;
                     let session = warehouse
                         .session_for(&principal)
@@ -398,11 +393,12 @@ async fn run(cli: Cli) -> Result<()> {
             if inbox.is_some() || config.nightly_ingest.is_some() {
                 Lake::open(&lake)?;
             }
-            let warehouse = Arc::new(
+            let warehouse = Arc::new(with_configured_mask(
                 Warehouse::open(&lake)
                     .await?
                     .with_query_limits(query_limits(&config)?),
-            );
+                &config,
+            )?);
             let sign_in = sign_in_of(&config)?;
             let configured = config.nightly_ingest.clone();
             let nightly = match (inbox, configured) {
@@ -463,6 +459,19 @@ async fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// The warehouse with masked (hashed) values keyed by the configured pseudonymisation key,
+/// so that they stay the same from one run or restart to the next. Without a key they hold
+/// for the life of the process.
+fn with_configured_mask(warehouse: Warehouse, config: &Config) -> Result<Warehouse> {
+    Ok(match config.pseudonym_key()? {
+        Some(key) => {
+            let secret = key.traveller_key("gerbang", "sharing-policy mask");
+            warehouse.with_mask_secret(secret.as_bytes())
+        }
+        None => warehouse,
+    })
+}
+
 /// The warehouse with the policies of a folder, when one is given.
 fn with_policies(warehouse: Warehouse, folder: Option<&Path>) -> Result<Warehouse> {
     Ok(match folder {
@@ -488,10 +497,7 @@ async fn run_shell(
         return shell::run(shell::Runner::Lake(Arc::new(warehouse)), format).await;
     };
     warehouse = with_policies(warehouse, policies)?;
-    if let Some(key) = config.pseudonym_key()? {
-        let secret = key.traveller_key("gerbang", "sharing-policy mask");
-        warehouse = warehouse.with_mask_secret(secret.as_bytes());
-    }
+    warehouse = with_configured_mask(warehouse, config)?;
     let principal = gerbang_query::policy::Principal::parse(user, spec)?;
     let session = warehouse
         .session_for(&principal)

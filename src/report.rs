@@ -111,10 +111,7 @@ async fn mou(args: MouArgs, config: &Config) -> Result<()> {
     if let Some(folder) = &args.policies {
         warehouse = warehouse.with_policies(gerbang_query::policy::PolicySet::load_dir(folder)?);
     }
-    if let Some(key) = config.pseudonym_key()? {
-        let secret = key.traveller_key("gerbang", "sharing-policy mask");
-        warehouse = warehouse.with_mask_secret(secret.as_bytes());
-    }
+    warehouse = crate::with_configured_mask(warehouse, config)?;
     let built = report::build_for(&warehouse, &principal, &request).await;
     warehouse.flush_audit().await?;
     let built = built?;
