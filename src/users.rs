@@ -28,7 +28,8 @@ pub enum UserCommand {
     Token { name: String },
     /// Remove every API token of an account.
     RevokeTokens { name: String },
-    /// Stop an account from signing in (its sessions end at their next request).
+    /// Stop an account from signing in. A running `gerbang serve` reads the accounts file
+    /// when it starts: restart it for this (and any other change here) to take effect.
     Disable { name: String },
     /// Let a disabled account sign in again.
     Enable { name: String },
