@@ -851,7 +851,10 @@ fn query_limits(config: &Config) -> Result<QueryLimits> {
 fn sign_in_of(config: &Config) -> Result<SignIn> {
     let Some(auth) = &config.auth else {
         bail!(
-            "gerbang serve needs accounts to sign users in, and none are configured: set              `[auth] users_file` in the configuration file (--config or GERBANG_CONFIG) and              add users with `gerbang user add <name> --as <agency>:<role>` (`gerbang demo`              makes throw-away accounts for a demo instead)"
+            "gerbang serve needs accounts to sign users in, and none are configured: set \
+             `[auth] users_file` in the configuration file (--config or GERBANG_CONFIG) and \
+             add users with `gerbang user add <name> --as <agency>:<role>` (`gerbang demo` \
+             makes throw-away accounts for a demo instead)"
         );
     };
     let accounts = Accounts::load(&auth.users_file)?;
