@@ -844,7 +844,14 @@ impl Session {
     /// "table not found" says the same whether the table does not exist or is not
     /// shared, and now says so.
     fn explain_missing(&self, error: DataFusionError) -> QueryError {
-        let text = error.to_string();
+        // The planner's own message, without its "Error during planning: " prefix, which
+        // the new planning error adds once again. The planner's error may come wrapped (with
+        // a diagnostic), so the prefix is taken off the text rather than matched by variant.
+        let full = error.to_string();
+        let text = full
+            .strip_prefix("Error during planning: ")
+            .unwrap_or(&full)
+            .to_string();
         if !self.principal.is_administrator() && text.contains("not found") {
             QueryError::Sql(DataFusionError::Plan(format!(
                 "{text} (it does not exist, or is not shared with {})",

@@ -338,6 +338,10 @@ async fn a_hidden_table_is_refused_through_every_interface() {
             error.contains("not found") || error.contains("not exist"),
             "{sql}: {error}"
         );
+        assert!(
+            error.matches("Error during planning").count() <= 1,
+            "{sql}: the planner's prefix is repeated: {error}"
+        );
     }
     assert!(
         quarantine.visibility().absent["kpi_incidents_daily"].contains("incidents"),
