@@ -433,7 +433,8 @@ async fn run(cli: Cli) -> Result<()> {
                 ));
             }
             start_postgres(&config, pg_addr, &warehouse, &sign_in.accounts).await?;
-            serve(warehouse, sign_in, addr).await?;
+            let reports_out = config.reports.as_ref().map(|r| r.out.clone());
+            serve(warehouse, sign_in, reports_out, addr).await?;
         }
         Command::Report { command } => report::run(command, &config).await?,
         Command::Rollup { lake, all } => {
@@ -452,7 +453,12 @@ async fn run(cli: Cli) -> Result<()> {
                 .with_query_limits(query_limits(&config)?);
             if !no_serve {
                 let sign_in = demo_sign_in(&warehouse, &config)?;
-                serve(Arc::new(warehouse), sign_in, addr).await?;
+                // The demo's monthly reports folder: `[reports] out` if configured.
+                let reports_out = match &config.reports {
+                    Some(reports) => reports.out.clone(),
+                    None => dir.join("reports").to_string_lossy().into_owned(),
+                };
+                serve(Arc::new(warehouse), sign_in, Some(reports_out), addr).await?;
             }
         }
     }
@@ -727,7 +733,14 @@ fn print_report(report: &RunReport, every_file: bool) {
 
 /// Serves the dashboard and its API until Ctrl-C (or SIGTERM), lets the requests under way
 /// finish, and writes the audit records still in memory to the lake.
-async fn serve(warehouse: Arc<Warehouse>, sign_in: SignIn, addr: SocketAddr) -> Result<()> {
+/// Serves the dashboard on `addr`; its reports page lists the monthly reports written to
+/// `reports_out` (a folder or object-store prefix).
+async fn serve(
+    warehouse: Arc<Warehouse>,
+    sign_in: SignIn,
+    reports_out: Option<String>,
+    addr: SocketAddr,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("could not listen on {addr}; is another server using it? pick another with --addr")
     })?;
@@ -736,7 +749,14 @@ async fn serve(warehouse: Arc<Warehouse>, sign_in: SignIn, addr: SocketAddr) -> 
         "Gerbang dashboard: http://{local}/  (lake version {}; Ctrl-C stops it)",
         warehouse.data_version()
     );
-    gerbang_dashboard::serve(Arc::clone(&warehouse), sign_in, listener, stop_requested()).await?;
+    gerbang_dashboard::serve(
+        Arc::clone(&warehouse),
+        sign_in,
+        reports_out,
+        listener,
+        stop_requested(),
+    )
+    .await?;
     let written = warehouse
         .flush_audit()
         .await

@@ -2,11 +2,15 @@
 //! agency sees it (`--as`), or as an administrator named after `$USER`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use gerbang_dashboard::report::{self, Format, Request, RequestRecord, parse_lang};
+use gerbang_dashboard::report::{
+    self, Format, Progress, Report, ReportError, Request, RequestRecord, parse_lang,
+};
 use gerbang_ingest::config::Config;
 use gerbang_query::Warehouse;
 use gerbang_query::policy::{Principal, Role};
@@ -112,7 +116,7 @@ async fn mou(args: MouArgs, config: &Config) -> Result<()> {
         warehouse = warehouse.with_policies(gerbang_query::policy::PolicySet::load_dir(folder)?);
     }
     warehouse = crate::with_configured_mask(warehouse, config)?;
-    let built = report::build_for(&warehouse, &principal, &request).await;
+    let built = build_with_bar(&warehouse, &principal, &request).await;
     warehouse.flush_audit().await?;
     let built = built?;
     let written = report::write(&args.out, &built, &formats).await?;
@@ -156,4 +160,32 @@ async fn mou(args: MouArgs, config: &Config) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Builds the report with a progress bar on the terminal (a month of every port takes a
+/// while): one step per section.
+async fn build_with_bar(
+    warehouse: &Warehouse,
+    principal: &Principal,
+    request: &Request,
+) -> Result<Report, ReportError> {
+    let session = warehouse
+        .session_for(principal)
+        .await?
+        .with_interface("report");
+    let progress = Arc::new(Progress::default());
+    let bar = crate::bar(Progress::STEPS as u64, "report sections gathered");
+    let ticker = {
+        let (bar, progress) = (bar.clone(), Arc::clone(&progress));
+        tokio::spawn(async move {
+            loop {
+                bar.set_position(progress.done() as u64);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
+    let built = report::build_tracked(warehouse, &session, request, &progress).await;
+    ticker.abort();
+    bar.finish_and_clear();
+    built
 }

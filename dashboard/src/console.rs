@@ -1122,7 +1122,7 @@ async fn render(
         lang,
         path: "/console".to_string(),
         query: String::new(),
-        section: Section::Elsewhere,
+        section: Section::Console,
         meeting: false,
         data_version: dashboard.warehouse.data_version(),
         targets_version: dashboard.warehouse.targets().version.clone(),

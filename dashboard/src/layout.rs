@@ -52,17 +52,21 @@ pub enum Section {
     Health,
     Benchmarks,
     Glossary,
+    Console,
+    Reports,
     /// A page outside the navigation (a port's page, not found, an error).
     Elsewhere,
 }
 
 impl Section {
-    const LISTED: [Section; 5] = [
+    const LISTED: [Section; 7] = [
         Section::Overview,
         Section::Agencies,
         Section::Health,
         Section::Benchmarks,
         Section::Glossary,
+        Section::Console,
+        Section::Reports,
     ];
 
     pub fn path(self) -> &'static str {
@@ -72,6 +76,8 @@ impl Section {
             Section::Health => "/health",
             Section::Benchmarks => "/benchmarks",
             Section::Glossary => "/glossary",
+            Section::Console => "/console",
+            Section::Reports => "/reports",
         }
     }
 
@@ -83,6 +89,8 @@ impl Section {
             Section::Health => labels.nav_health,
             Section::Benchmarks => labels.nav_benchmarks,
             Section::Glossary => labels.nav_glossary,
+            Section::Console => labels.nav_console,
+            Section::Reports => labels.nav_reports,
         }
     }
 }

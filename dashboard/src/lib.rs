@@ -12,7 +12,8 @@
 //! visitor's read-only SQL in that session for programs.
 //!
 //! `/console` is the same SQL for people: an editor, the result as a table and a quick
-//! chart, downloads, the user's history and saved queries.
+//! chart, downloads, the user's history and saved queries. `/reports` makes an MoU
+//! review report ([`report`]) under the user's policies and lists the monthly ones.
 //!
 //! It does not compute KPIs of its own or write the lake's tables (the console keeps its
 //! saved queries there, under `_console/saved/`).
@@ -27,8 +28,9 @@
 //! let accounts = Arc::new(Accounts::load(Path::new("/etc/gerbang/users.toml"))?);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! let stop = async { tokio::signal::ctrl_c().await.unwrap_or_default() };
-//! gerbang_dashboard::serve(warehouse, gerbang_dashboard::SignIn::new(accounts), listener, stop)
-//!     .await?;
+//! let sign_in = gerbang_dashboard::SignIn::new(accounts);
+//! let monthly_reports = Some("/srv/gerbang/reports".to_string());
+//! gerbang_dashboard::serve(warehouse, sign_in, monthly_reports, listener, stop).await?;
 //! # Ok(()) }
 //! ```
 
@@ -52,6 +54,7 @@ mod port;
 mod port_operations;
 mod port_waits;
 pub mod report;
+mod reports;
 mod server;
 
 pub use auth::SignIn;

@@ -43,6 +43,7 @@ use crate::layout::{
     ACCOUNT_SLOT, MEETING_ACCOUNT_SLOT, PageContext, STYLESHEET, Section, account_html, error_page,
     not_found_page, not_shared_page, signed_in_html,
 };
+use crate::reports::{self, ReportJobs, Reports};
 use crate::{agencies, benchmarks, glossary, health, overview, port};
 
 /// How long the `lang` cookie remembers a visitor's choice: a year.
@@ -66,6 +67,18 @@ pub(crate) fn router_with_cache(
     pages: Arc<PageCache>,
     day: PolicyDay,
 ) -> Router {
+    router_with(warehouse, sign_in, pages, day, None)
+}
+
+/// [`router_with_cache`], listing the monthly reports written to `reports_out` (a folder
+/// or object-store prefix) on the reports page.
+pub(crate) fn router_with(
+    warehouse: Arc<Warehouse>,
+    sign_in: SignIn,
+    pages: Arc<PageCache>,
+    day: PolicyDay,
+    reports_out: Option<String>,
+) -> Router {
     let mut router = Router::new()
         .route("/", get(overview_handler))
         .route("/port/{code}", get(port_handler))
@@ -82,12 +95,20 @@ pub(crate) fn router_with_cache(
         )
         .route("/console/saved", post(console::save))
         .route("/console/saved/delete", post(console::delete))
+        .route("/reports", get(reports::page).post(reports::make))
+        .route("/reports/made/{id}", get(reports::made))
+        .route("/reports/made/{id}/{file}", get(reports::made_file))
+        .route("/reports/monthly/{file}", get(reports::monthly_file))
         .route("/static/gerbang.css", get(stylesheet));
     for route in api::routes() {
         router = router.route(route.path, route.handler);
     }
     router.fallback(not_found_handler).with_state(Dashboard {
         console: Arc::new(SavedQueries::of(&warehouse)),
+        reports: Arc::new(Reports {
+            jobs: ReportJobs::default(),
+            out: reports_out,
+        }),
         warehouse,
         pages,
         auth: Arc::new(Auth::new(sign_in)),
@@ -96,15 +117,19 @@ pub(crate) fn router_with_cache(
 }
 
 /// Serves the dashboard on a listener the caller bound until `shutdown` completes; then
-/// lets the requests under way finish.
+/// lets the requests under way finish. The reports page lists the monthly reports written
+/// to `reports_out` (a folder or `s3://bucket/prefix`), when there is one.
 pub async fn serve(
     warehouse: Arc<Warehouse>,
     sign_in: SignIn,
+    reports_out: Option<String>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let pages = Arc::new(PageCache::new(PageCache::DEFAULT_CAPACITY));
     // The peer's address counts failed sign-ins per address.
-    let app = router(warehouse, sign_in).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router_with(warehouse, sign_in, pages, PolicyDay::Today, reports_out)
+        .into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
@@ -119,6 +144,8 @@ pub(crate) struct Dashboard {
     pub(crate) auth: Arc<Auth>,
     /// The SQL console's saved queries.
     pub(crate) console: Arc<SavedQueries>,
+    /// Reports made on the reports page, and where the monthly ones are written.
+    pub(crate) reports: Arc<Reports>,
     day: PolicyDay,
 }
 

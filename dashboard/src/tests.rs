@@ -8,6 +8,7 @@ mod policies;
 mod sign_in;
 mod sql_api;
 
+mod reports_page;
 use std::sync::{Arc, LazyLock};
 
 use axum::Router;

@@ -23,7 +23,7 @@ const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// Every page of the dashboard, by a short name for its screenshots; a port's page also
 /// over two weeks, which it reads from the rollups.
-const PAGES: [(&str, &str); 8] = [
+const PAGES: [(&str, &str); 9] = [
     ("overview", "/"),
     ("port", "/port/CGK"),
     ("port-fortnight", "/port/CGK?from=2026-10-06&to=2026-10-19"),
@@ -32,6 +32,7 @@ const PAGES: [(&str, &str); 8] = [
     ("health", "/health"),
     ("benchmarks", "/benchmarks"),
     ("glossary", "/glossary"),
+    ("reports", "/reports"),
 ];
 
 /// Kills the server when the test ends, however it ends.

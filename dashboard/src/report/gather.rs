@@ -15,7 +15,7 @@ use gerbang_query::Warehouse;
 use gerbang_query::kpi::ViewKind;
 use gerbang_query::policy::{Seen, Session};
 
-use super::ReportError;
+use super::{Progress, ReportError};
 use super::fingerprint::{Fingerprint, Inputs, canonical_rows};
 use super::model::*;
 use super::request::Request;
@@ -58,6 +58,17 @@ pub async fn build(
     session: &Session,
     request: &Request,
 ) -> Result<Report, ReportError> {
+    build_tracked(warehouse, session, request, &Progress::default()).await
+}
+
+/// [`build`], counting each step done in `progress` (of [`Progress::STEPS`]), so that a
+/// page or a terminal can show how far the report has got.
+pub async fn build_tracked(
+    warehouse: &Warehouse,
+    session: &Session,
+    request: &Request,
+    progress: &Progress,
+) -> Result<Report, ReportError> {
     let session_ports = Gather::ports(session, request).await?;
     let mut gather = Gather {
         session,
@@ -69,21 +80,21 @@ pub async fn build(
         sections: Vec::new(),
         left_out: Vec::new(),
     };
-    gather.trends().await?;
-    gather.clearance().await?;
-    gather.bottleneck_episodes().await?;
-    gather.service_level_by_agency().await?;
-    gather.stage_attribution().await?;
-    gather.enforcement().await?;
-    gather.customs_seizures().await?;
-    gather.i247().await?;
-    gather.exchange().await?;
-    gather.joint_operations().await?;
-    gather.feed_health().await?;
-    gather.national_arrivals().await?;
+    progress.step(gather.trends().await)?;
+    progress.step(gather.clearance().await)?;
+    progress.step(gather.bottleneck_episodes().await)?;
+    progress.step(gather.service_level_by_agency().await)?;
+    progress.step(gather.stage_attribution().await)?;
+    progress.step(gather.enforcement().await)?;
+    progress.step(gather.customs_seizures().await)?;
+    progress.step(gather.i247().await)?;
+    progress.step(gather.exchange().await)?;
+    progress.step(gather.joint_operations().await)?;
+    progress.step(gather.feed_health().await)?;
+    progress.step(gather.national_arrivals().await)?;
     gather.summary.sort_by_key(|(rank, _)| *rank);
 
-    let (provenance, fingerprint) = gather.provenance(warehouse).await?;
+    let (provenance, fingerprint) = progress.step(gather.provenance(warehouse).await)?;
     let w = gather.w;
     let lang = gather.lang;
     let principal = session.principal().clone();

@@ -42,14 +42,16 @@ mod values;
 mod xlsx;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gerbang_query::policy::{Principal, Session};
 use gerbang_query::{QueryError, Warehouse};
 
 pub use crate::i18n::Lang;
 pub use fingerprint::Fingerprint;
-pub use gather::build;
+pub use gather::{build, build_tracked};
 pub use model::{
     Block, Cell, Chart, ChartSeries, ChartStyle, Column, Definition, Figure, IngestRun, Kind,
     LeftOut, Provenance, Report, Section, SummaryLine, Table, Verdict,
@@ -87,6 +89,32 @@ pub async fn build_for(
         .await?
         .with_interface("report");
     build(warehouse, &session, request).await
+}
+
+/// How far a report being built has got: its steps done, of [`Progress::STEPS`] (one per
+/// section, then the provenance and fingerprint). Shared between the task building the
+/// report and whoever shows its progress.
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicUsize,
+}
+
+impl Progress {
+    /// The steps of a report: twelve sections, then provenance and fingerprint.
+    pub const STEPS: usize = 13;
+
+    /// Steps done so far.
+    pub fn done(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Counts a step as done when it succeeded, and passes its result on.
+    pub(crate) fn step<T>(&self, result: Result<T, ReportError>) -> Result<T, ReportError> {
+        if result.is_ok() {
+            self.done.fetch_add(1, Ordering::Relaxed);
+        }
+        result
+    }
 }
 
 /// Renders a report in one format.

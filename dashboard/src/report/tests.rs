@@ -56,7 +56,7 @@ async fn land(lake: &Lake, inbox: &Path, from: &str, days: u32, ports: &[&str]) 
 
 /// A week of three ports (Monday 5 to Sunday 11 October 2026), landed once for the
 /// tests that only read it.
-fn week_lake() -> &'static str {
+pub(crate) fn week_lake() -> &'static str {
     static LAKE: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
     &LAKE
         .get_or_init(|| {
@@ -84,7 +84,7 @@ fn week_lake() -> &'static str {
         .1
 }
 
-fn week(lang: Lang) -> Request {
+pub(crate) fn week(lang: Lang) -> Request {
     Request::between(date("2026-10-05"), date("2026-10-11"), lang)
         .unwrap()
         .with_ports("CGK,DPS,BTM")
@@ -461,7 +461,7 @@ async fn the_fingerprint_is_stable_across_runs_and_changes_when_another_night_la
 }
 
 /// The policies of `data/policies/` with Customs granting nothing to anyone.
-fn policies_without_customs_grants() -> PolicySet {
+pub(crate) fn policies_without_customs_grants() -> PolicySet {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/policies");
     let mut files = Vec::new();
     for entry in std::fs::read_dir(folder).unwrap() {
