@@ -453,12 +453,26 @@ async fn run(cli: Cli) -> Result<()> {
                 .with_query_limits(query_limits(&config)?);
             if !no_serve {
                 let sign_in = demo_sign_in(&warehouse, &config)?;
-                // The demo's monthly reports folder: `[reports] out` if configured.
+                let warehouse = Arc::new(warehouse);
+                // The demo's monthly reports: `[reports] out` if configured, otherwise
+                // last month's, written now for two agencies' leadership.
                 let reports_out = match &config.reports {
                     Some(reports) => reports.out.clone(),
-                    None => dir.join("reports").to_string_lossy().into_owned(),
+                    None => {
+                        let out = dir.join("reports").to_string_lossy().into_owned();
+                        let job = schedule::ScheduledReports::demo(&out)?;
+                        println!(
+                            "writing last month's MoU review reports for Immigration's and \
+                             Customs' leadership in the background; /reports lists them when ready"
+                        );
+                        let warehouse = Arc::clone(&warehouse);
+                        tokio::spawn(async move {
+                            job.run_once(&warehouse, chrono::Utc::now()).await;
+                        });
+                        out
+                    }
                 };
-                serve(Arc::new(warehouse), sign_in, Some(reports_out), addr).await?;
+                serve(warehouse, sign_in, Some(reports_out), addr).await?;
             }
         }
     }

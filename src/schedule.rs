@@ -217,6 +217,23 @@ impl ScheduledReports {
         })
     }
 
+    /// The demo's monthly reports, into `out`: the month before today for Immigration's
+    /// and Customs' leadership, in Bahasa Indonesia, in every format.
+    pub fn demo(out: &str) -> anyhow::Result<ScheduledReports> {
+        ScheduledReports::from_config(&gerbang_ingest::config::ReportsConfig {
+            out: out.to_string(),
+            day_of_month: None,
+            at: None,
+            zone: None,
+            formats: None,
+            lang: None,
+            audiences: Some(vec![
+                "immigration:leadership".to_string(),
+                "customs:leadership".to_string(),
+            ]),
+        })
+    }
+
     /// The first moment strictly after `now` at which the local clock in `zone` reads
     /// `at` on the report day of a month (its last day when the month is shorter). A time
     /// that daylight saving skips runs an hour later; one it repeats, the first time.
