@@ -745,10 +745,9 @@ fn print_report(report: &RunReport, every_file: bool) {
     }
 }
 
-/// Serves the dashboard and its API until Ctrl-C (or SIGTERM), lets the requests under way
-/// finish, and writes the audit records still in memory to the lake.
-/// Serves the dashboard on `addr`; its reports page lists the monthly reports written to
-/// `reports_out` (a folder or object-store prefix).
+/// Serves the dashboard and its API on `addr` until Ctrl-C (or SIGTERM), lets the requests
+/// under way finish, and writes the audit records still in memory to the lake. Its reports
+/// page lists the monthly reports written to `reports_out` (a folder or object-store prefix).
 async fn serve(
     warehouse: Arc<Warehouse>,
     sign_in: SignIn,

@@ -222,7 +222,8 @@ impl Lang {
         }
     }
 
-    fn month(self, month: u32) -> &'static str {
+    /// A month's name, 1 = January.
+    pub(crate) fn month(self, month: u32) -> &'static str {
         const ID_MONTHS: [&str; 12] = [
             "Januari",
             "Februari",
@@ -1018,9 +1019,9 @@ const EN: Labels = Labels {
     nav_health: "Data health",
     nav_benchmarks: "Benchmarks",
     nav_glossary: "KPI glossary",
-    filters: "Filters",
     nav_console: "SQL console",
     nav_reports: "MoU reports",
+    filters: "Filters",
     filter_port: "Entry point",
     filter_from: "From",
     filter_to: "To",
@@ -1223,10 +1224,10 @@ const ID: Labels = Labels {
     nav_health: "Kesehatan data",
     nav_benchmarks: "Pembanding",
     nav_glossary: "Glosarium KPI",
-    filters: "Filter",
-    filter_port: "TPI",
     nav_console: "Konsol SQL",
     nav_reports: "Laporan MoU",
+    filters: "Filter",
+    filter_port: "TPI",
     filter_from: "Dari",
     filter_to: "Sampai",
     filter_terminal: "Terminal",

@@ -15,12 +15,12 @@ use gerbang_query::Warehouse;
 use gerbang_query::kpi::ViewKind;
 use gerbang_query::policy::{Seen, Session};
 
-use super::{Progress, ReportError};
 use super::fingerprint::{Fingerprint, Inputs, canonical_rows};
 use super::model::*;
 use super::request::Request;
 use super::text::Words;
 use super::values::{Value, rows};
+use super::{Progress, ReportError};
 use crate::i18n::Lang;
 
 /// The dataset behind each agency's enforcement counts: detail rights on it decide

@@ -259,39 +259,7 @@ impl Words {
     }
 
     fn month(&self, month: u32) -> &'static str {
-        const ID_MONTHS: [&str; 12] = [
-            "Januari",
-            "Februari",
-            "Maret",
-            "April",
-            "Mei",
-            "Juni",
-            "Juli",
-            "Agustus",
-            "September",
-            "Oktober",
-            "November",
-            "Desember",
-        ];
-        const EN_MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let index = (month.clamp(1, 12) - 1) as usize;
-        match self.lang {
-            Lang::Id => ID_MONTHS[index],
-            Lang::En => EN_MONTHS[index],
-        }
+        self.lang.month(month)
     }
 
     /// "1–31 Oktober 2026", "28 September – 4 Oktober 2026".
