@@ -879,8 +879,9 @@ fn query_limits(config: &Config) -> Result<QueryLimits> {
     })
 }
 
-/// Who may sign in to `gerbang serve`: the accounts file of `[auth] users_file`. There is
-/// no default account: without the file the server does not start.
+/// Who may sign in to `gerbang serve`: the accounts file of `[auth] users_file`, followed
+/// while the server runs (see `Accounts::load`). There is no default account: without the
+/// file the server does not start.
 fn sign_in_of(config: &Config) -> Result<SignIn> {
     let Some(auth) = &config.auth else {
         bail!(

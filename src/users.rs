@@ -1,5 +1,6 @@
 //! `gerbang user`: the accounts file (who may sign in to the dashboard, the HTTP API and the
-//! Postgres port).
+//! Postgres port). A running `gerbang serve` follows the file, so every change here applies
+//! within seconds without a restart.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -26,10 +27,12 @@ pub enum UserCommand {
     Passwd { name: String },
     /// Make a new API token for programs and print it once; only its hash is kept.
     Token { name: String },
-    /// Remove every API token of an account.
+    /// Remove every API token of an account; a running `gerbang serve` refuses them within
+    /// seconds.
     RevokeTokens { name: String },
-    /// Stop an account from signing in. A running `gerbang serve` reads the accounts file
-    /// when it starts: restart it for this (and any other change here) to take effect.
+    /// Stop an account from signing in. A running `gerbang serve` sees this (and any other
+    /// change here) within seconds, without a restart: the account's browser sign-ins,
+    /// tokens and open Postgres connections stop working.
     Disable { name: String },
     /// Let a disabled account sign in again.
     Enable { name: String },

@@ -5,8 +5,10 @@
 //! [`Accounts::sign_in`] off the async threads: argon2 is slow on purpose) and gets a random
 //! 256-bit session id in the `gerbang_session` cookie (`HttpOnly`, `SameSite=Strict`,
 //! `Path=/`, `Secure` when the request came over HTTPS). The sign-in itself stays on the
-//! server, in memory, until it expires (`[auth] session_hours`) or the user signs out;
-//! a restart signs everyone out. Programs send `Authorization: Bearer gbt_…` instead.
+//! server, in memory, until it expires (`[auth] session_hours`), the user signs out, or the
+//! account is disabled or changed in the accounts file (which the accounts follow while the
+//! server runs); a restart signs everyone out. Programs send `Authorization: Bearer gbt_…`
+//! instead; a revoked token stops working as soon as the accounts see the file's change.
 //!
 //! Without a sign-in, a page redirects to `/sign-in?next=<the page>` and an API route
 //! answers `401` in the API's error shape. Only `/sign-in` and the stylesheet are public.
@@ -116,16 +118,26 @@ impl Auth {
         id
     }
 
-    /// Who the sign-in `id` belongs to, while it lasts.
+    /// Who the sign-in `id` belongs to, while it lasts and while the account stays as it
+    /// was: an account disabled, removed, or given another agency or roles in the accounts
+    /// file since ends its browsers' sign-ins (see [`Accounts::is_active`]).
     fn principal_of(&self, id: &str) -> Option<Principal> {
-        let mut sessions = self.sessions();
-        match sessions.get(id) {
-            Some(held) if held.expires > Instant::now() => Some(held.principal.clone()),
-            Some(_) => {
-                sessions.remove(id);
-                None
+        let principal = {
+            let mut sessions = self.sessions();
+            match sessions.get(id) {
+                Some(held) if held.expires > Instant::now() => held.principal.clone(),
+                Some(_) => {
+                    sessions.remove(id);
+                    return None;
+                }
+                None => return None,
             }
-            None => None,
+        };
+        if self.accounts.is_active(&principal) {
+            Some(principal)
+        } else {
+            self.end(id);
+            None
         }
     }
 

@@ -14,6 +14,13 @@
 //! `rollup_wait_hours` reads, by the same definition, so that a period's condition reaches
 //! the files (see [`bottleneck_hours_sql`]).
 //!
+//! Those exact minutes (`crossings`, `crossing_times`) are Immigration's own. Every other
+//! agency reads Immigration's clearance from what Immigration grants every agency
+//! ([`Viewer::sees_every_crossing`]): the rollups' histograms and hourly sums (aggregates
+//! computed over every traveller, without identities or outcomes) and `kpi_clearance_hourly`,
+//! never from the part of the records its own grant may show (arrivals only, or counts),
+//! which would give another number under the same name.
+//!
 //! SQL text is assembled here only from dates, from port codes that were first looked up
 //! in the port registry, and from filter values that [`crate::filters`] checked against
 //! what they may be and that are quoted as SQL strings, never from raw visitor input.
@@ -78,6 +85,17 @@ impl Viewer {
 
     pub fn visibility(&self) -> &Visibility {
         self.session.visibility()
+    }
+
+    /// Whether the user sees every traveller record of Immigration (`crossings` in full):
+    /// its own users and administrators. Everyone else reads the clearance figures from
+    /// the views Immigration grants to every agency (the rollups' histograms and hourly
+    /// sums, `kpi_clearance_hourly`), which are computed over all travellers, and never
+    /// from what they may see of the records themselves (Customs and the authority see
+    /// arrivals only: a p90 made from those would be another number under the same name).
+    pub fn sees_every_crossing(&self) -> bool {
+        self.principal().is_administrator()
+            || matches!(self.visibility().objects.get("crossings"), Some(Seen::Full))
     }
 
     /// The warehouse tables every question so far read, views resolved.
@@ -405,9 +423,10 @@ const BOTTLENECK_HOURS: &str =
 /// those is the latest of all, and only the files of those days are read.
 pub async fn latest_crossing_date(viewer: &Viewer) -> Result<Option<NaiveDate>> {
     const LOOK_BACK_DAYS: u64 = 7;
+    let table = crossings_or_hourly_rollup(viewer);
     let latest = |condition: String| async move {
         let sql = format!(
-            "SELECT max(c.local_date) AS latest FROM crossings c \
+            "SELECT max(c.local_date) AS latest FROM {table} c \
              JOIN ports p ON p.port = c.port WHERE NOT p.benchmark{condition}"
         );
         let answer = Answer::ask(viewer, &sql).await?;
@@ -434,6 +453,17 @@ pub async fn latest_crossing_date(viewer: &Viewer) -> Result<Option<NaiveDate>> 
     latest(String::new()).await
 }
 
+/// Where a question about which ports, days and terminals had travellers looks: the
+/// crossings for those who see all of them, otherwise the hourly rollup Immigration grants
+/// to every agency, which has a row for every port, day and terminal with a traveller.
+fn crossings_or_hourly_rollup(viewer: &Viewer) -> &'static str {
+    if viewer.sees_every_crossing() {
+        "crossings"
+    } else {
+        "rollup_crossings_hourly"
+    }
+}
+
 /// Where a page reads clearance percentiles from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -452,6 +482,17 @@ impl Source {
             Source::Histograms
         } else {
             Source::Exact
+        }
+    }
+
+    /// The source `viewer` may read: the exact minutes of every traveller are
+    /// Immigration's own, so anyone else reads the histograms that Immigration grants to
+    /// every agency (within a minute of the exact figure, as for long periods).
+    fn for_viewer(self, viewer: &Viewer) -> Source {
+        if viewer.sees_every_crossing() {
+            self
+        } else {
+            Source::Histograms
         }
     }
 
@@ -654,6 +695,11 @@ async fn exact_p90_near_targets(
     filters: &Filters,
     weeks: &mut [PortWeek],
 ) -> Result<()> {
+    // Only Immigration's own users see the travellers' exact minutes; everyone else gets
+    // the p90 of the histograms, the figure of the weekly rollup KPI it is granted.
+    if !viewer.sees_every_crossing() {
+        return Ok(());
+    }
     let near: Vec<String> = weeks
         .iter()
         .filter(|w| {
@@ -698,6 +744,19 @@ pub async fn hourly_clearance_p90(
         return Ok(Vec::new());
     }
     let listed: Vec<String> = ports.iter().map(|p| sql_text(p)).collect();
+    let travellers = filters.crossing_conditions(None);
+    if source == Source::Exact && !viewer.sees_every_crossing() && travellers.is_empty() {
+        // All travellers: the granted KPI view itself, the very figure Immigration sees.
+        let sql = format!(
+            "SELECT port, local_date, local_hour, clearance_p90 AS value
+             FROM kpi_clearance_hourly WHERE port IN ({}) AND {}
+             ORDER BY port, local_date, local_hour",
+            listed.join(", "),
+            period.sql_condition("local_date"),
+        );
+        return hourly_values(viewer, &sql).await;
+    }
+    let source = source.for_viewer(viewer);
     let sql = format!(
         "SELECT port, local_date, local_hour, {} AS value
          FROM {} AND port IN ({}) AND {}{}
@@ -707,7 +766,7 @@ pub async fn hourly_clearance_p90(
         source.clearance_rows(),
         listed.join(", "),
         period.sql_condition("local_date"),
-        filters.crossing_conditions(None)
+        travellers
     );
     hourly_values(viewer, &sql).await
 }
@@ -739,6 +798,7 @@ pub async fn clearance_days(
     filters: &Filters,
     source: Source,
 ) -> Result<Vec<ClearanceDay>> {
+    let source = source.for_viewer(viewer);
     let in_period = period.sql_condition("local_date");
     let travellers = filters.crossing_conditions(None);
     let hours = bottleneck_hours_sql(&bottleneck_conditions(period, Some(port), filters));
@@ -918,7 +978,8 @@ pub async fn episodes(
 /// The terminals of one port that have Immigration crossings, for the terminal filter.
 pub async fn terminals(viewer: &Viewer, port: &str) -> Result<Vec<String>> {
     let sql = format!(
-        "SELECT DISTINCT terminal FROM crossings WHERE port = {} ORDER BY terminal",
+        "SELECT DISTINCT terminal FROM {} WHERE port = {} ORDER BY terminal",
+        crossings_or_hourly_rollup(viewer),
         sql_text(port)
     );
     let answer = Answer::ask(viewer, &sql).await?;

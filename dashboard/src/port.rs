@@ -29,8 +29,8 @@ use crate::layout::{
 };
 use crate::overview::{bottleneck_verdict, figure_class, hour_position, series_summary};
 use crate::port_operations::{
-    joint_operations, joint_section, longest_arrivals, stage_days, stages_section,
-    throughput_hours, throughput_section,
+    joint_operations, joint_section, longest_arrivals, stage_days, stages_section, throughput,
+    throughput_section,
 };
 use crate::port_waits::{
     episodes_timeline, heat_map_section, percentiles_chart, place_label, wait_hours,
@@ -142,7 +142,7 @@ async fn crossings_page(
         data::hourly_clearance_p90(viewer, &period, &codes, filters, source),
         data::event_episodes(viewer, code, &period, bounds, terminal),
         wait_hours(viewer, &period, code, filters),
-        async { data::shared(throughput_hours(viewer, &period, code).await) },
+        async { data::shared(throughput(viewer, &period, code).await) },
         async { data::shared(stage_days(viewer, &period, code).await) },
         async { data::shared(longest_arrivals(viewer, &period, code).await) },
         async { data::shared(joint_operations(viewer, &period, code).await) },
@@ -151,7 +151,7 @@ async fn crossings_page(
     // Throughput, stage attribution and joint operations come from views other agencies
     // grant: a user whose agency may not see one gets the notice in its section.
     let throughput = match throughput {
-        Ok(hours) => throughput_section(lang, port, &period, &hours)?,
+        Ok((hours, staffed)) => throughput_section(lang, port, &period, &hours, staffed.as_ref())?,
         Err(not_shared) => {
             not_shared_section(lang, ("throughput", labels.throughput_title), &not_shared)
         }
@@ -212,6 +212,8 @@ async fn crossings_page(
         .then(|| view! { <p class="note">{labels.whole_port_note}</p> });
     // Either the figures' p90 alone, or every percentile of the page, is from histograms.
     let source_note = match source {
+        // Another agency reads Immigration's clearance from the views it grants.
+        _ if !viewer.sees_every_crossing() => labels.rollup_shared_note,
         Source::Histograms => labels.rollup_port_note,
         Source::Exact => labels.rollup_figures_note,
     };

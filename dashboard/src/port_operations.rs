@@ -17,10 +17,10 @@ use crate::charts::{
     BarColours, BarScale, HOURLY, LineChart, Series, StackedBars, WIDE, css_colour, line_chart_svg,
     stacked_bars_svg,
 };
-use crate::data::{Answer, Period, Viewer, sql_text};
-use crate::error::Result;
+use crate::data::{Answer, NotShared, Period, Viewer, sql_text};
+use crate::error::{DashboardError, Result};
 use crate::i18n::Lang;
-use crate::layout::{ChartFigure, LegendEntry, chart_figure};
+use crate::layout::{ChartFigure, LegendEntry, chart_figure, not_shared_notice};
 use crate::overview::hour_position;
 use crate::port::local_moment_short;
 
@@ -62,6 +62,48 @@ pub struct ThroughputDay {
     pub per_staffed_hour: Option<f64>,
 }
 
+/// The view of arrivals per staffed counter: it reads both Immigration's crossings and the
+/// authority's flights, so it shows only to an agency both grant it to (or that may make it
+/// again from what it sees of the crossings).
+const STAFFED_VIEW: &str = "kpi_throughput_staffed_hourly";
+
+/// The port's throughput hours ([`throughput_hours`]), and when the user's agency may not
+/// see the arrivals per staffed counter, the hours of `kpi_throughput_hourly` alone (which
+/// Immigration grants to every agency) with why the staffed figures are not there.
+pub async fn throughput(
+    viewer: &Viewer,
+    period: &Period,
+    port: &str,
+) -> Result<(Vec<ThroughputHour>, Option<NotShared>)> {
+    match throughput_hours(viewer, period, port).await {
+        Ok(hours) => Ok((hours, None)),
+        Err(DashboardError::NotShared(not_shared))
+            if not_shared
+                .objects
+                .iter()
+                .all(|(name, _)| name == STAFFED_VIEW) =>
+        {
+            let sql = format!(
+                "SELECT local_date, local_hour, travellers_processed AS processed,
+                        travellers_cleared AS cleared, lanes_in_use AS lanes,
+                        processed_per_lane AS per_lane,
+                        CAST(0 AS BIGINT) AS arrivals_at_counters,
+                        CAST(NULL AS BIGINT) AS counters_staffed,
+                        CAST(NULL AS DOUBLE) AS per_staffed_counter
+                 FROM kpi_throughput_hourly WHERE port = {} AND {}
+                 ORDER BY local_date, local_hour",
+                sql_text(port),
+                period.sql_condition("local_date"),
+            );
+            Ok((
+                throughput_rows(&Answer::ask(viewer, &sql).await?)?,
+                Some(not_shared),
+            ))
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// The port's hours of both throughput views over the period, whole port.
 pub async fn throughput_hours(
     viewer: &Viewer,
@@ -92,7 +134,11 @@ pub async fn throughput_hours(
         port = sql_text(port),
         in_period = period.sql_condition("local_date"),
     );
-    let answer = Answer::ask(viewer, &sql).await?;
+    throughput_rows(&Answer::ask(viewer, &sql).await?)
+}
+
+/// The rows of a throughput question, one per local hour.
+fn throughput_rows(answer: &Answer) -> Result<Vec<ThroughputHour>> {
     let dates = answer.dates("local_date")?;
     let hours = answer.i64s("local_hour")?;
     let processed = answer.i64s("processed")?;
@@ -169,13 +215,18 @@ pub fn throughput_days(hours: &[ThroughputHour]) -> Vec<ThroughputDay> {
 
 /// Throughput per lane in use and per staffed counter, hour by hour, and the days in a
 /// table.
+///
+/// When the figures per staffed counter are not shared with the user's agency
+/// (`staffed_not_shared`), the section says so and why; the figures per lane still show.
 pub fn throughput_section(
     lang: Lang,
     port: &Port,
     period: &Period,
     hours: &[ThroughputHour],
+    staffed_not_shared: Option<&NotShared>,
 ) -> Result<AnyView> {
     let labels = lang.labels();
+    let staffed_notice = staffed_not_shared.map(|not_shared| not_shared_notice(lang, not_shared));
     let heading = view! { <h2 id="throughput-title">{labels.throughput_title}</h2> };
     if hours.iter().all(|h| h.processed == 0) {
         return Ok(view! {
@@ -275,6 +326,7 @@ pub fn throughput_section(
         <section aria-labelledby="throughput-title" id="throughput">
             {heading}
             <p class="lead">{labels.throughput_note}</p>
+            {staffed_notice}
             {figure}
             <div class="table-wrap">
                 <table>

@@ -3,12 +3,15 @@
 //! pages are asked for by an administrator (who sees every figure) unless a test says
 //! otherwise; signing in, the SQL API and the sharing policies have their own modules.
 
+mod accounts_reload;
+mod attempts;
 mod console;
+mod pages_by_agency;
 mod policies;
+mod reports_page;
 mod sign_in;
 mod sql_api;
 
-mod reports_page;
 use std::sync::{Arc, LazyLock};
 
 use axum::Router;

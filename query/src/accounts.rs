@@ -18,12 +18,21 @@
 //!
 //! There is no default account and no default password. `gerbang demo` makes accounts
 //! with random passwords for the one demo run ([`Accounts::demo`]) and prints them.
+//!
+//! Accounts read from a file ([`Accounts::load`]) follow the file while the server runs:
+//! at most every [`RELOAD_INTERVAL`] a sign-in, a token check or a check of a browser's
+//! sign-in ([`Accounts::is_active`]) reads the file again, and when its content changed
+//! (`gerbang user add|passwd|token|revoke-tokens|disable|enable`, or an edit by hand),
+//! the new accounts apply from then on: a disabled account or a revoked token stops
+//! working without a restart. A file that cannot be read or does not parse after a change
+//! keeps the last good accounts in force (nobody is let in or locked out by a broken
+//! edit) and logs one error naming the file and the line, until the file changes again.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::fmt;
 use std::net::IpAddr;
-use std::path::Path;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::SaltString;
@@ -45,6 +54,8 @@ pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const TOKEN_PREFIX: &str = "gbt_";
 /// The shortest password `gerbang user` accepts.
 pub const MIN_PASSWORD_CHARS: usize = 12;
+/// How often at most accounts loaded from a file look at the file again.
+pub const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
 
 /// One account as stored in the accounts file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,11 +125,13 @@ impl fmt::Display for SignInError {
 
 impl std::error::Error for SignInError {}
 
-/// The accounts that may sign in, and the record of recent failures.
+/// The accounts that may sign in, and the record of recent failures. Loaded from a file,
+/// they follow the file (see the module's documentation); the failures are kept across
+/// reloads.
 pub struct Accounts {
-    users: HashMap<String, Account>,
-    /// SHA-256 (hex) of a token → the user holding it.
-    tokens: HashMap<String, String>,
+    current: RwLock<Arc<Known>>,
+    /// The file the accounts were loaded from, when they were.
+    source: Option<Source>,
     demo: bool,
     failures: Mutex<Failures>,
     /// Checked when the user is unknown, so that an unknown name takes as long as a known
@@ -126,18 +139,48 @@ pub struct Accounts {
     decoy: String,
 }
 
+/// One good reading of the accounts.
+#[derive(Debug, Default)]
+struct Known {
+    users: HashMap<String, Account>,
+    /// SHA-256 (hex) of a token → the user holding it.
+    tokens: HashMap<String, String>,
+}
+
+/// The accounts file and what was last seen of it.
+#[derive(Debug)]
+struct Source {
+    path: PathBuf,
+    interval: Duration,
+    seen: Mutex<Seen>,
+}
+
+#[derive(Debug)]
+struct Seen {
+    /// When the file was last looked at.
+    checked: Instant,
+    /// SHA-256 of the content last looked at (good or not), or of the read error: an
+    /// unchanged file is not parsed again, and a broken one is reported once.
+    content: [u8; 32],
+    /// Why the file as it is now is not in force, when it is not.
+    problem: Option<String>,
+}
+
 impl fmt::Debug for Accounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known = self.known();
         f.debug_struct("Accounts")
-            .field("users", &self.users.len())
-            .field("tokens", &self.tokens.len())
+            .field("users", &known.users.len())
+            .field("tokens", &known.tokens.len())
             .field("demo", &self.demo)
+            .field("file", &self.source.as_ref().map(|s| &s.path))
             .finish_non_exhaustive()
     }
 }
 
 impl Accounts {
-    /// Reads an accounts file. Every problem names the file and the account.
+    /// Reads an accounts file, and follows it from then on: see the module's
+    /// documentation. Every problem names the file and the account or line.
     pub fn load(path: &Path) -> Result<Accounts> {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| QueryError::Policy {
@@ -146,24 +189,159 @@ impl Accounts {
                 "cannot read the accounts file ({e}); create it with `gerbang user add`"
             ),
         })?;
-        Accounts::parse(&text, &origin)
+        let mut accounts = Accounts::parse(&text, &origin)?;
+        accounts.source = Some(Source {
+            path: path.to_path_buf(),
+            interval: RELOAD_INTERVAL,
+            seen: Mutex::new(Seen {
+                checked: Instant::now(),
+                content: Sha256::digest(text.as_bytes()).into(),
+                problem: None,
+            }),
+        });
+        Ok(accounts)
+    }
+
+    /// Looks at the accounts file at most every `interval` (a zero interval: at every
+    /// check, as tests do). Accounts not loaded from a file are unchanged.
+    pub fn with_reload_interval(mut self, interval: Duration) -> Accounts {
+        if let Some(source) = &mut self.source {
+            source.interval = interval;
+        }
+        self
+    }
+
+    /// The file these accounts follow, if they were loaded from one.
+    pub fn file(&self) -> Option<&Path> {
+        self.source.as_ref().map(|s| s.path.as_path())
     }
 
     /// Reads accounts from the text of an accounts file; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Accounts> {
+        let known = Accounts::known_of(text, origin)?;
+        Ok(Accounts::with_known(known, false))
+    }
+
+    fn known_of(text: &str, origin: &str) -> Result<Known> {
         let file: AccountsFile = toml::from_str(text).map_err(|e| QueryError::Policy {
             origin: origin.to_string(),
             message: e.to_string(),
         })?;
-        Accounts::from_accounts(file.users, false).map_err(|message| QueryError::Policy {
-            origin: origin.to_string(),
-            message,
+        Accounts::check_known(file, text, origin)
+    }
+
+    /// [`Accounts::known_of`] for a file that changed while the server runs: a problem is
+    /// one line, with the line of the file it is on.
+    fn reread(text: &str, origin: &str) -> std::result::Result<Known, String> {
+        let file: AccountsFile = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            let line = line.map(|l| format!(", line {l}")).unwrap_or_default();
+            format!("{origin}{line}: {}", e.message().trim())
+        })?;
+        Accounts::check_known(file, text, origin).map_err(|e| match e {
+            QueryError::Policy { origin, message } => format!("{origin}: {message}"),
+            other => other.to_string(),
         })
+    }
+
+    fn check_known(file: AccountsFile, text: &str, origin: &str) -> Result<Known> {
+        Accounts::check_accounts(file.users).map_err(|message| {
+            // Where the account the problem is about starts, for whoever edits the file.
+            let line = message
+                .split_once("account '")
+                .and_then(|(_, rest)| rest.split_once('\''))
+                .and_then(|(name, _)| line_of_account(text, name));
+            QueryError::Policy {
+                origin: match line {
+                    Some(line) => format!("{origin}, line {line}"),
+                    None => origin.to_string(),
+                },
+                message,
+            }
+        })
+    }
+
+    /// Looks at the file again if it is time to: new accounts when its content changed
+    /// and parses, the last good ones (and one error on standard error) when it does not.
+    fn refresh(&self) {
+        let Some(source) = &self.source else {
+            return;
+        };
+        let mut seen = source.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        if seen.checked.elapsed() < source.interval {
+            return;
+        }
+        seen.checked = Instant::now();
+        let origin = source.path.display().to_string();
+        let read = std::fs::read_to_string(&source.path);
+        let content: [u8; 32] = match &read {
+            Ok(text) => Sha256::digest(text.as_bytes()).into(),
+            Err(e) => Sha256::digest(format!("unreadable: {e}").as_bytes()).into(),
+        };
+        if content == seen.content {
+            return;
+        }
+        seen.content = content;
+        let known = read
+            .map_err(|e| format!("{origin}: cannot read the accounts file ({e})"))
+            .and_then(|text| Accounts::reread(&text, &origin));
+        match known {
+            Ok(known) => {
+                let users = known.users.len();
+                *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(known);
+                seen.problem = None;
+                eprintln!("accounts: read {origin} again after a change: {users} account(s)");
+            }
+            Err(error) => {
+                eprintln!(
+                    "error: the accounts file changed but cannot be used: {error}; the \
+                     accounts as they were before the change stay in force until it is \
+                     corrected"
+                );
+                seen.problem = Some(error);
+            }
+        }
+    }
+
+    /// Why the accounts file as it is now is not in force (it changed, and then could not
+    /// be read or did not parse: the accounts before the change still are), after looking
+    /// at the file if it is time to; `None` when the file is in force or there is none.
+    pub fn problem(&self) -> Option<String> {
+        self.refresh();
+        let source = self.source.as_ref()?;
+        source
+            .seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .problem
+            .clone()
+    }
+
+    /// The accounts in force, after looking at the file if it is time to.
+    fn known(&self) -> Arc<Known> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn refreshed(&self) -> Arc<Known> {
+        self.refresh();
+        self.known()
+    }
+
+    /// Whether a sign-in made earlier for `principal` still holds: the account exists, is
+    /// not disabled, and has the same agency and roles (after looking at the file if it is
+    /// time to). A browser's sign-in is checked with this at every request.
+    pub fn is_active(&self, principal: &Principal) -> bool {
+        self.refreshed()
+            .users
+            .get(&principal.user)
+            .is_some_and(|account| !account.disabled && account.principal() == *principal)
     }
 
     /// Nobody can sign in.
     pub fn nobody() -> Accounts {
-        Accounts::from_accounts(Vec::new(), false).unwrap_or_else(|_| unreachable_empty())
+        Accounts::with_known(Known::default(), false)
     }
 
     /// Accounts for one demo run, with random passwords and tokens: an analyst, a
@@ -201,12 +379,21 @@ impl Accounts {
             add(format!("{agency}-owner"), agency, &[Role::DataOwner]);
         }
         add("admin".to_string(), "gerbang", &[Role::Administrator]);
-        let accounts =
-            Accounts::from_accounts(accounts, true).unwrap_or_else(|_| unreachable_empty());
-        (accounts, shown)
+        let known = Accounts::check_accounts(accounts).unwrap_or_default();
+        (Accounts::with_known(known, true), shown)
     }
 
-    fn from_accounts(list: Vec<Account>, demo: bool) -> std::result::Result<Accounts, String> {
+    fn with_known(known: Known, demo: bool) -> Accounts {
+        Accounts {
+            current: RwLock::new(Arc::new(known)),
+            source: None,
+            demo,
+            failures: Mutex::new(Failures::default()),
+            decoy: hash_password(&random_text(16)).unwrap_or_default(),
+        }
+    }
+
+    fn check_accounts(list: Vec<Account>) -> std::result::Result<Known, String> {
         let mut users = HashMap::new();
         let mut tokens = HashMap::new();
         for account in list {
@@ -248,13 +435,7 @@ impl Accounts {
                 return Err(format!("account '{name}' appears twice"));
             }
         }
-        Ok(Accounts {
-            users,
-            tokens,
-            demo,
-            failures: Mutex::new(Failures::default()),
-            decoy: hash_password(&random_text(16)).unwrap_or_default(),
-        })
+        Ok(Known { users, tokens })
     }
 
     /// Whether these are the demo's throw-away accounts.
@@ -263,16 +444,16 @@ impl Accounts {
     }
 
     pub fn len(&self) -> usize {
-        self.users.len()
+        self.refreshed().users.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.users.is_empty()
+        self.len() == 0
     }
 
-    /// The accounts, sorted by name.
-    pub fn accounts(&self) -> Vec<&Account> {
-        let mut all: Vec<_> = self.users.values().collect();
+    /// The accounts in force, sorted by name.
+    pub fn accounts(&self) -> Vec<Account> {
+        let mut all: Vec<Account> = self.refreshed().users.values().cloned().collect();
         all.sort_by(|a, b| a.name.cmp(&b.name));
         all
     }
@@ -290,7 +471,8 @@ impl Accounts {
         if let Some(retry_after) = self.locked(Some(user), peer) {
             return Err(SignInError::TooMany { retry_after });
         }
-        let account = self.users.get(user);
+        let known = self.refreshed();
+        let account = known.users.get(user);
         let stored = account
             .map(|a| a.password.as_str())
             .filter(|p| !p.is_empty());
@@ -319,10 +501,11 @@ impl Accounts {
         if let Some(retry_after) = self.locked(None, peer) {
             return Err(SignInError::TooMany { retry_after });
         }
-        let account = self
+        let known = self.refreshed();
+        let account = known
             .tokens
             .get(&token_hash(token.trim()))
-            .and_then(|user| self.users.get(user));
+            .and_then(|user| known.users.get(user));
         match account {
             Some(account) if account.disabled => Err(SignInError::Disabled),
             Some(account) => Ok(account.principal()),
@@ -412,14 +595,15 @@ fn wait(times: &mut VecDeque<Instant>, allowed: usize, now: Instant) -> Option<D
     Some(FAILURE_WINDOW.saturating_sub(now.duration_since(oldest_counted)))
 }
 
-fn unreachable_empty() -> Accounts {
-    Accounts {
-        users: HashMap::new(),
-        tokens: HashMap::new(),
-        demo: false,
-        failures: Mutex::new(Failures::default()),
-        decoy: String::new(),
-    }
+/// The line (from 1) of the accounts file where the account `name` is named.
+fn line_of_account(text: &str, name: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            line.split_once('=').is_some_and(|(key, value)| {
+                key.trim() == "name" && value.trim().trim_matches(['"', '\'']) == name
+            })
+        })
+        .map(|index| index + 1)
 }
 
 /// The argon2id hash (PHC string) of a password, with a random salt.
@@ -499,7 +683,7 @@ impl AccountsEditor {
             origin: origin.clone(),
             message: e.to_string(),
         })?;
-        Accounts::from_accounts(file.users.clone(), false)
+        Accounts::check_accounts(file.users.clone())
             .map_err(|message| QueryError::Policy { origin, message })?;
         Ok(AccountsEditor { file })
     }
@@ -825,5 +1009,137 @@ mod tests {
                 .sign_in("budi", "a long enough password", PEER)
                 .is_ok()
         );
+    }
+
+    /// An accounts file with `budi` (two tokens) and `wati` (one); the tokens.
+    fn followed_file(path: &Path) -> (String, String, String) {
+        let mut editor = AccountsEditor::default();
+        editor
+            .add("budi", "immigration:leadership", None)
+            .expect("add");
+        editor.add("wati", "police:analyst", None).expect("add");
+        let first = editor.add_token("budi").expect("token");
+        let second = editor.add_token("budi").expect("token");
+        let wati = editor.add_token("wati").expect("token");
+        editor.save(path).expect("save");
+        (first, second, wati)
+    }
+
+    fn change(path: &Path, edit: impl FnOnce(&mut AccountsEditor)) {
+        let mut editor = AccountsEditor::open(path).expect("open");
+        edit(&mut editor);
+        editor.save(path).expect("save");
+    }
+
+    #[test]
+    fn loaded_accounts_follow_the_file_disabling_and_revoking_at_the_next_check() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("users.toml");
+        let (first, second, wati) = followed_file(&path);
+        let accounts = Accounts::load(&path)
+            .expect("load")
+            .with_reload_interval(Duration::ZERO);
+        assert_eq!(accounts.file(), Some(path.as_path()));
+        let budi = accounts.sign_in_with_token(&first, PEER).expect("budi");
+        assert!(accounts.is_active(&budi));
+
+        change(&path, |e| {
+            e.revoke_tokens("budi").expect("revoke");
+        });
+        assert_eq!(
+            accounts.sign_in_with_token(&second, PEER),
+            Err(SignInError::Refused)
+        );
+        // Revoking tokens leaves the account itself as it was.
+        assert!(accounts.is_active(&budi));
+
+        change(&path, |e| e.set_disabled("wati", true).expect("disable"));
+        assert_eq!(
+            accounts.sign_in_with_token(&wati, PEER),
+            Err(SignInError::Disabled)
+        );
+        let wati_principal = Principal::parse("wati", "police:analyst").expect("principal");
+        assert!(!accounts.is_active(&wati_principal));
+        // Another agency or other roles than at sign-in: the sign-in no longer holds.
+        let elsewhere = Principal::parse("budi", "customs:leadership").expect("principal");
+        assert!(!accounts.is_active(&elsewhere));
+
+        change(&path, |e| {
+            e.add("sari", "customs:analyst", None).expect("add");
+        });
+        assert_eq!(accounts.len(), 3);
+        assert_eq!(accounts.problem(), None);
+    }
+
+    #[test]
+    fn a_file_broken_by_an_edit_keeps_the_last_good_accounts_and_names_the_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("users.toml");
+        let (first, _, wati) = followed_file(&path);
+        let accounts = Accounts::load(&path)
+            .expect("load")
+            .with_reload_interval(Duration::ZERO);
+        let good = std::fs::read_to_string(&path).expect("read");
+        // Line 4 of the edit has a key without a value.
+        std::fs::write(
+            &path,
+            "[[user]]\nname = \"eve\"\nagency = \"customs\"\nroles =\n",
+        )
+        .expect("write");
+        assert!(accounts.sign_in_with_token(&first, PEER).is_ok());
+        assert!(accounts.sign_in_with_token(&wati, PEER).is_ok());
+        assert_eq!(accounts.len(), 2);
+        let problem = accounts.problem().expect("a problem");
+        assert!(
+            problem.starts_with(&format!("{}, line 4: ", path.display())),
+            "{problem}"
+        );
+        assert!(!problem.contains('\n'), "one line: {problem}");
+
+        // An account that does not check out (no role) is named with its line.
+        let no_role = good.replacen("roles = [\"analyst\"]", "roles = []", 1);
+        assert_ne!(no_role, good);
+        std::fs::write(&path, &no_role).expect("write");
+        let line = no_role
+            .lines()
+            .position(|l| l == "name = \"wati\"")
+            .expect("wati")
+            + 1;
+        let problem = accounts.problem().expect("a problem");
+        assert!(
+            problem.starts_with(&format!("{}, line {line}: ", path.display()))
+                && problem.contains("account 'wati' has no role"),
+            "{problem}"
+        );
+        assert!(accounts.sign_in_with_token(&wati, PEER).is_ok());
+
+        // The file gone: the accounts in force stay.
+        std::fs::remove_file(&path).expect("remove");
+        assert!(accounts.sign_in_with_token(&first, PEER).is_ok());
+        assert!(accounts.problem().is_some());
+
+        // Back and good: in force again, and changes apply.
+        std::fs::write(&path, &good).expect("write");
+        assert_eq!(accounts.problem(), None);
+        change(&path, |e| e.set_disabled("budi", true).expect("disable"));
+        assert_eq!(
+            accounts.sign_in_with_token(&first, PEER),
+            Err(SignInError::Disabled)
+        );
+    }
+
+    #[test]
+    fn the_file_is_looked_at_no_more_often_than_the_interval() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("users.toml");
+        let (first, _, _) = followed_file(&path);
+        let accounts = Accounts::load(&path)
+            .expect("load")
+            .with_reload_interval(Duration::from_secs(3600));
+        change(&path, |e| e.set_disabled("budi", true).expect("disable"));
+        // Within the interval the accounts as loaded hold.
+        assert!(accounts.sign_in_with_token(&first, PEER).is_ok());
+        // Accounts that were never loaded from a file have none to follow.
+        assert_eq!(Accounts::nobody().file(), None);
     }
 }

@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod crosscheck;
 mod faults;
+mod policies;
 mod postgres;
 mod report;
 mod rollup;

@@ -344,9 +344,15 @@ fn sign_in_api_and_limits_over_http_and_ctrl_c_writes_the_audit_to_the_lake() {
     );
     assert_eq!(status, 200);
     assert!(page.contains(">siti</strong>") && page.contains(" · customs · analyst"));
+    // Immigration grants its clearance figures to every agency; the I-24/7 health it
+    // keeps from Customs shows the notice instead.
     assert!(
-        page.contains("Not shared with your agency") && !page.contains("href=\"/port/CGK?"),
-        "Customs does not see Immigration's clearance figures"
+        page.contains("href=\"/port/CGK?"),
+        "Customs sees the clearance figures Immigration shares with every agency"
+    );
+    assert!(
+        page.contains("Not shared with your agency") && page.contains("kpi_i247_health_daily"),
+        "what Customs may not see says so, with the view"
     );
 
     // A program asks with a token and gets CSV: the figure the unrestricted CLI gives.

@@ -94,6 +94,17 @@ pub async fn answer(asker: Asker<'_>, sql: &str) -> Result<Option<Reply>, PgWire
         return Ok(None);
     };
     Ok(match statement {
+        // DataFusion's own settings are the session's to judge (it refuses every SET), as
+        // `SHOW datafusion.…` is the session's to answer: taken here, the client would be
+        // told that a setting changed when it did not.
+        Statement::Set(Set::SingleAssignment { ref variable, .. })
+            if variable
+                .to_string()
+                .to_ascii_lowercase()
+                .starts_with("datafusion.") =>
+        {
+            None
+        }
         Statement::Set(set) => Some(set_statement(&set, asker)?),
         Statement::ShowVariable { variable } => {
             let name = variable
@@ -435,6 +446,17 @@ mod tests {
         assert_eq!(
             ask(&session, "SET ROLE postgres").await.err().as_deref(),
             Some("42501")
+        );
+        assert!(
+            matches!(
+                ask(
+                    &session,
+                    "SET datafusion.catalog.information_schema = false"
+                )
+                .await,
+                Ok(None)
+            ),
+            "DataFusion's settings are the session's to refuse"
         );
         assert_eq!(
             ask(&session, "SHOW no_such_thing").await.err().as_deref(),

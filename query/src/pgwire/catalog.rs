@@ -534,7 +534,7 @@ async fn attribute_rows(session: &Session, relation: &Relation) -> Result<Vec<Ro
             quote_identifier(&relation.name)
         ))
         .await
-        .map_err(|e| query_error(&e))?;
+        .map_err(|e| query_error(&e, session.principal()))?;
     Ok(described
         .schema
         .fields()

@@ -53,7 +53,19 @@ impl Signed {
     /// The session to run the next statement in. Clients such as Grafana keep a connection
     /// for hours: after a nightly ingest (a new data version) or at midnight (grants that
     /// expire) the session is made again, so a long connection sees what a new one would.
-    async fn session(&self, warehouse: &Warehouse) -> PgWireResult<Arc<Session>> {
+    /// An account disabled or changed in the accounts file since it signed in runs nothing
+    /// more on the connection.
+    async fn session(
+        &self,
+        warehouse: &Warehouse,
+        accounts: &Accounts,
+    ) -> PgWireResult<Arc<Session>> {
+        if !accounts.is_active(&self.principal) {
+            return Err(fatal(
+                sqlstate::INVALID_AUTHORIZATION,
+                "this account has been disabled or changed since it signed in; sign in again",
+            ));
+        }
         let mut current = self.current.lock().await;
         let (version, day) = (warehouse.data_version(), today());
         if current.version != version || current.day != day {
@@ -213,7 +225,10 @@ async fn respond(
     let reply = match answers::answer(asker, sql).await? {
         Some(reply) => reply,
         None => {
-            let answer = session.sql(sql).await.map_err(|e| query_error(&e))?;
+            let answer = session
+                .sql(sql)
+                .await
+                .map_err(|e| query_error(&e, session.principal()))?;
             Reply::Rows {
                 schema: answer.schema,
                 batches: answer.batches,
@@ -297,7 +312,9 @@ impl SimpleQueryHandler for Port {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let session = signed(client)?.session(&self.warehouse).await?;
+        let session = signed(client)?
+            .session(&self.warehouse, &self.accounts)
+            .await?;
         let asker = asker(client, &session);
         let mut responses = Vec::new();
         for statement in all_statements(query) {
@@ -331,6 +348,8 @@ pub struct Prepared {
 #[derive(Debug)]
 pub(super) struct Parser {
     pub(super) warehouse: Arc<Warehouse>,
+    /// To refuse a statement from an account disabled since it signed in.
+    pub(super) accounts: Arc<Accounts>,
 }
 
 #[async_trait]
@@ -357,7 +376,9 @@ impl QueryParser for Parser {
                 ));
             }
         };
-        let session = signed(client)?.session(&self.warehouse).await?;
+        let session = signed(client)?
+            .session(&self.warehouse, &self.accounts)
+            .await?;
         let asker = asker(client, &session);
         let (schema, described) = match answers::answer(asker, statement).await? {
             Some(Reply::Rows { schema, .. }) => (Some(schema), Vec::new()),
@@ -366,7 +387,7 @@ impl QueryParser for Parser {
                 let described = session
                     .describe(statement)
                     .await
-                    .map_err(|e| query_error(&e))?;
+                    .map_err(|e| query_error(&e, session.principal()))?;
                 let schema = (!described.schema.fields().is_empty()).then_some(described.schema);
                 (schema, described.parameters)
             }
@@ -430,7 +451,9 @@ impl ExtendedQueryHandler for Port {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let session = signed(client)?.session(&self.warehouse).await?;
+        let session = signed(client)?
+            .session(&self.warehouse, &self.accounts)
+            .await?;
         let asker = asker(client, &session);
         let prepared = &portal.statement.statement;
         let literals = portal

@@ -6,6 +6,7 @@ use pgwire::error::{ErrorInfo, PgWireError, SEVERITY_ERROR, SEVERITY_FATAL};
 
 use crate::accounts::SignInError;
 use crate::error::QueryError;
+use crate::policy::Principal;
 
 /// The SQLSTATEs the port answers with.
 pub mod sqlstate {
@@ -45,10 +46,30 @@ pub fn fatal(code: &str, message: impl Into<String>) -> PgWireError {
     )))
 }
 
-/// A failed query.
-pub fn query_error(failure: &QueryError) -> PgWireError {
+/// A failed query of `principal`'s. For everyone but administrators a column that is not
+/// found is refused (42501), the same whether it does not exist or is not shared with the
+/// agency, as a table that is not found is (the session says so in that message), and as
+/// the API and the console answer both.
+pub fn query_error(failure: &QueryError, principal: &Principal) -> PgWireError {
+    if let QueryError::Sql(sql) = failure
+        && !principal.is_administrator()
+        && missing_column(sql)
+    {
+        return error(
+            sqlstate::INSUFFICIENT_PRIVILEGE,
+            format!(
+                "{failure} (it does not exist, or is not shared with {})",
+                principal.agency
+            ),
+        );
+    }
     let code = error_info(failure).unwrap_or(sqlstate::INTERNAL_ERROR);
     error(code, failure.to_string())
+}
+
+fn missing_column(error: &DataFusionError) -> bool {
+    matches!(error.find_root(), DataFusionError::SchemaError(..))
+        || error.to_string().contains("No field named")
 }
 
 fn error_info(error: &QueryError) -> Option<&'static str> {
@@ -99,7 +120,8 @@ mod tests {
     use datafusion::sql::sqlparser::parser::ParserError;
 
     fn code(error: &QueryError) -> String {
-        ErrorInfo::from(query_error(error)).code
+        let analyst = Principal::parse("siti", "customs:analyst").expect("a principal");
+        ErrorInfo::from(query_error(error, &analyst)).code
     }
 
     #[test]
@@ -131,6 +153,35 @@ mod tests {
         assert_eq!(code(&QueryError::Sql(hidden)), "42501");
         let missing = DataFusionError::Plan("table 'gerbang.public.nope' not found".into());
         assert_eq!(code(&QueryError::Sql(missing)), "42P01");
+    }
+
+    #[test]
+    fn a_column_not_found_is_refused_for_all_but_administrators() {
+        let hidden = || {
+            QueryError::Sql(DataFusionError::SchemaError(
+                Box::new(datafusion::common::SchemaError::FieldNotFound {
+                    field: Box::new(datafusion::common::Column::from_name("risk_score")),
+                    valid_fields: vec![],
+                }),
+                Box::new(None),
+            ))
+        };
+        let police = Principal::parse("p", "police:analyst").expect("a principal");
+        let refused = ErrorInfo::from(query_error(&hidden(), &police));
+        assert_eq!(refused.code, "42501");
+        assert!(
+            refused.message.contains("risk_score")
+                && refused
+                    .message
+                    .ends_with("(it does not exist, or is not shared with police)"),
+            "{}",
+            refused.message
+        );
+        let admin = Principal::parse("a", "gerbang:administrator").expect("a principal");
+        assert_eq!(
+            ErrorInfo::from(query_error(&hidden(), &admin)).code,
+            "42703"
+        );
     }
 
     #[test]

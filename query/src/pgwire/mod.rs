@@ -86,6 +86,7 @@ pub async fn serve(
     let connections = Arc::new(ConnectionManager::new());
     let parser = Arc::new(Parser {
         warehouse: Arc::clone(&warehouse),
+        accounts: Arc::clone(&accounts),
     });
     let handlers = Arc::new(Handlers {
         port: Arc::new(Port {
