@@ -236,11 +236,28 @@ async fn main() -> std::process::ExitCode {
                 std::process::ExitCode::from(3)
             }
             None => {
-                eprintln!("error: {error:#}");
+                eprintln!("error: {}", error_text(&error));
                 std::process::ExitCode::FAILURE
             }
         },
     }
+}
+
+/// An error and its causes in one line, each cause once: a query error's text already
+/// holds the DataFusion errors below it, which `{:#}` would print again after it.
+fn error_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(part.trim()) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// A run committed, but some inbox files were not recognised: exit status 3, so that a
@@ -1019,4 +1036,28 @@ fn demo_key(dir: &Path, config: &Config) -> Result<gerbang_ingest::pseudonym::Ps
         );
     }
     Ok(gerbang_ingest::pseudonym::PseudonymKey::new(&key)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    #[test]
+    fn an_error_line_names_each_cause_once() {
+        let missing = || std::io::Error::other("No field named nationality");
+        // A cause whose text the error above it already holds is not repeated.
+        let wrapped = anyhow::Error::new(missing())
+            .context(format!("Schema error: {}", missing()))
+            .context(format!("Schema error: Schema error: {}", missing()));
+        assert_eq!(
+            error_text(&wrapped),
+            "Schema error: Schema error: No field named nationality"
+        );
+        // Causes that say something new are all kept, outermost first.
+        let file = anyhow::Error::new(missing()).context("reading the request file r.json");
+        assert_eq!(
+            error_text(&file),
+            "reading the request file r.json: No field named nationality"
+        );
+    }
 }
