@@ -19,6 +19,7 @@ use gerbang_query::policy::QueryLimits;
 use gerbang_query::rollup::{self, AfterIngest, RollupProgress};
 use indicatif::{ProgressBar, ProgressStyle};
 
+mod bench;
 mod output;
 mod report;
 mod schedule;
@@ -191,6 +192,22 @@ enum Command {
         /// Prepare the lake and exit without serving.
         #[arg(long)]
         no_serve: bool,
+    },
+    /// Time SQL statements in one process (for tests/bench/suite.py): see src/bench.rs.
+    #[command(hide = true)]
+    BenchQueries {
+        #[arg(long, env = "GERBANG_LAKE")]
+        lake: String,
+        /// File of `-- name: <name>` lines, each followed by one statement.
+        #[arg(long)]
+        queries: PathBuf,
+        /// Times each statement is run.
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+        /// Also write the in-memory tables (ports, targets, ingest runs) and every lake
+        /// table's schema as Parquet files into this folder.
+        #[arg(long)]
+        export: Option<PathBuf>,
     },
 }
 
@@ -458,6 +475,12 @@ async fn run(cli: Cli) -> Result<()> {
             let lake = Lake::open_existing(&lake)?;
             run_rollup_check(&lake, all).await?;
         }
+        Command::BenchQueries {
+            lake,
+            queries,
+            runs,
+            export,
+        } => bench::run(&lake, &queries, runs, export.as_deref()).await?,
         Command::Demo {
             dir,
             addr,
