@@ -44,7 +44,7 @@ use crate::auth::SignedIn;
 use crate::charts::{self, BarColours, BarScale, LineChart, Series, StackedBars};
 use crate::i18n::Lang;
 use crate::layout::{ACCOUNT_SLOT, ChartFigure, PageContext, Section, account_html, document};
-use crate::server::{Dashboard, LangChoice, page_headers};
+use crate::server::{Dashboard, LangChoice, private_page};
 
 /// Rows of a result shown in the page; the download has them all.
 pub(crate) const SHOWN_ROWS: usize = 1_000;
@@ -1146,16 +1146,8 @@ async fn render(
     .into_any();
     let body =
         document(&context, t.title, main).replacen(ACCOUNT_SLOT, &account_html(lang, principal), 1);
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    page_headers(headers, choice, None);
     // A result is the user's own and may be large: never kept.
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    private_page(status, body, choice)
 }
 
 const CONSOLE_CSS: &str = "\

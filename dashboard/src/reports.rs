@@ -39,7 +39,7 @@ use crate::layout::{ACCOUNT_SLOT, PageContext, Section, account_html, document, 
 use crate::report::{
     self, AGENCIES, Format, Progress, ReportError, ReportListing, Request, list_reports,
 };
-use crate::server::{Dashboard, LangChoice, page_headers};
+use crate::server::{Dashboard, LangChoice, private_page};
 
 /// Hours a report made on the page stays downloadable.
 pub(crate) const KEEP_HOURS: i64 = 12;
@@ -772,16 +772,8 @@ fn page_response(
         &account_html(lang, principal),
         1,
     );
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    page_headers(headers, choice, None);
     // The user's own reports: never kept by a cache.
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    private_page(status, body, choice)
 }
 
 /// The period of a request in words, with its ports and agencies.

@@ -379,6 +379,20 @@ fn page_context(
     }
 }
 
+/// A page of the user's own (a query result, their reports) in the chosen language, with
+/// [`page_headers`] and `no-store`: never kept by any cache.
+pub(crate) fn private_page(status: StatusCode, body: String, choice: LangChoice) -> Response {
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    page_headers(headers, choice, None);
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// The headers of every page response, full or `304`: its language, that it varies with
 /// the language a visitor asks for and with who is signed in, that browsers are to
 /// revalidate it and shared caches not to keep it, that no other site may frame it, its
