@@ -23,13 +23,19 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, ListArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray,
+};
 use datafusion::arrow::buffer::OffsetBuffer;
-use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Int64Type, Schema};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, Int64Type, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::{Result, ScalarValue, plan_err};
-use datafusion::logical_expr::function::AccumulatorArgs;
-use datafusion::logical_expr::{Accumulator, AggregateUDF, ColumnarValue, Volatility, create_udaf};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::utils::format_state_name;
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, EmitTo, GroupsAccumulator,
+    Signature, Volatility,
+};
 
 /// The histogram bucket of a duration in minutes: its ceiling, so bucket `k` is `(k − 1, k]`.
 /// The rollup SQL computes the same with `CAST(ceil(minutes) AS BIGINT)`.
@@ -139,51 +145,290 @@ impl Histogram {
 /// FROM rollup_wait_histogram WHERE measure = 'clearance' GROUP BY port
 /// ```
 pub fn percentile_from_histogram() -> AggregateUDF {
+    AggregateUDF::from(PercentileFromHistogram {
+        signature: Signature::exact(
+            vec![
+                DataType::Int64,
+                DataType::Int64,
+                DataType::Float64,
+                DataType::Float64,
+                DataType::Float64,
+            ],
+            Volatility::Immutable,
+        ),
+    })
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PercentileFromHistogram {
+    signature: Signature,
+}
+
+/// The percentile argument, which must be a number literal from 0 to 1.
+fn percentile_argument(args: &AccumulatorArgs) -> Result<f64> {
+    if args.is_distinct {
+        return plan_err!("percentile_from_histogram does not take DISTINCT");
+    }
+    let Some(p_expr) = args.exprs.get(4) else {
+        return plan_err!(
+            "percentile_from_histogram takes bucket, travellers, min_minutes, max_minutes \
+             and a percentile"
+        );
+    };
+    let empty = RecordBatch::new_empty(Arc::new(Schema::empty()));
+    let p = match p_expr.evaluate(&empty)? {
+        ColumnarValue::Scalar(ScalarValue::Float64(Some(p))) => p,
+        _ => {
+            return plan_err!("percentile_from_histogram: the percentile must be a number literal");
+        }
+    };
+    if !(0.0..=1.0).contains(&p) {
+        return plan_err!("percentile_from_histogram: the percentile {p} is not between 0 and 1");
+    }
+    Ok(p)
+}
+
+/// The partial state's four lists: buckets, travellers, smallest and largest minutes.
+fn state_types() -> [DataType; 4] {
     let list = |item: DataType| DataType::List(Arc::new(Field::new("item", item, true)));
-    create_udaf(
-        "percentile_from_histogram",
-        vec![
-            DataType::Int64,
-            DataType::Int64,
-            DataType::Float64,
-            DataType::Float64,
-            DataType::Float64,
-        ],
-        Arc::new(DataType::Float64),
-        Volatility::Immutable,
-        Arc::new(|args: AccumulatorArgs| {
-            let Some(p_expr) = args.exprs.get(4) else {
-                return plan_err!(
-                    "percentile_from_histogram takes bucket, travellers, min_minutes, \
-                     max_minutes and a percentile"
-                );
-            };
-            let empty = RecordBatch::new_empty(Arc::new(Schema::empty()));
-            let p = match p_expr.evaluate(&empty)? {
-                ColumnarValue::Scalar(ScalarValue::Float64(Some(p))) => p,
-                _ => {
-                    return plan_err!(
-                        "percentile_from_histogram: the percentile must be a number literal"
-                    );
-                }
-            };
-            if !(0.0..=1.0).contains(&p) {
-                return plan_err!(
-                    "percentile_from_histogram: the percentile {p} is not between 0 and 1"
-                );
+    [
+        list(DataType::Int64),
+        list(DataType::Int64),
+        list(DataType::Float64),
+        list(DataType::Float64),
+    ]
+}
+
+impl AggregateUDFImpl for PercentileFromHistogram {
+    fn name(&self) -> &str {
+        "percentile_from_histogram"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Float64)
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        let names = ["buckets", "travellers", "min_minutes", "max_minutes"];
+        Ok(names
+            .into_iter()
+            .zip(state_types())
+            .map(|(name, data_type)| {
+                Arc::new(Field::new(
+                    format_state_name(args.name, name),
+                    data_type,
+                    true,
+                ))
+            })
+            .collect())
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::new(HistogramPercentile {
+            p: percentile_argument(&args)?,
+            histogram: Histogram::default(),
+        }))
+    }
+
+    fn groups_accumulator_supported(&self, args: AccumulatorArgs) -> bool {
+        !args.is_distinct
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        args: AccumulatorArgs,
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::new(HistogramPercentileGroups {
+            p: percentile_argument(&args)?,
+            groups: Vec::new(),
+        }))
+    }
+}
+
+/// The histogram rows of a batch as typed columns.
+struct Rows<'a> {
+    buckets: &'a Int64Array,
+    travellers: &'a Int64Array,
+    mins: &'a Float64Array,
+    maxs: &'a Float64Array,
+}
+
+impl<'a> Rows<'a> {
+    fn of(columns: [&'a ArrayRef; 4]) -> Rows<'a> {
+        let [buckets, travellers, mins, maxs] = columns;
+        Rows {
+            buckets: buckets.as_primitive::<Int64Type>(),
+            travellers: travellers.as_primitive::<Int64Type>(),
+            mins: mins.as_primitive::<Float64Type>(),
+            maxs: maxs.as_primitive::<Float64Type>(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.buckets.len()
+    }
+
+    /// Row `row` as (bucket, travellers, min, max); `None` for a row with a NULL or a
+    /// negative count, which no histogram counts.
+    fn get(&self, row: usize) -> Option<(i64, u64, f64, f64)> {
+        if self.buckets.is_null(row)
+            || self.travellers.is_null(row)
+            || self.mins.is_null(row)
+            || self.maxs.is_null(row)
+        {
+            return None;
+        }
+        let count = u64::try_from(self.travellers.value(row)).ok()?;
+        Some((
+            self.buckets.value(row),
+            count,
+            self.mins.value(row),
+            self.maxs.value(row),
+        ))
+    }
+}
+
+/// `percentile_from_histogram` for grouped aggregation: one histogram per group, added to
+/// by group index, instead of one accumulator per group fed slices of every batch.
+#[derive(Debug)]
+struct HistogramPercentileGroups {
+    p: f64,
+    groups: Vec<Histogram>,
+}
+
+/// Whether `row` passes the aggregate's `FILTER (WHERE ...)`, if it has one.
+fn passes(filter: Option<&BooleanArray>, row: usize) -> bool {
+    filter.is_none_or(|f| f.is_valid(row) && f.value(row))
+}
+
+impl GroupsAccumulator for HistogramPercentileGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        let [buckets, travellers, mins, maxs, ..] = values else {
+            return plan_err!("percentile_from_histogram takes five arguments");
+        };
+        let rows = Rows::of([buckets, travellers, mins, maxs]);
+        self.groups
+            .resize_with(total_num_groups, Histogram::default);
+        for (row, &group) in group_indices.iter().enumerate() {
+            if !passes(opt_filter, row) {
+                continue;
             }
-            Ok(Box::new(HistogramPercentile {
-                p,
-                histogram: Histogram::default(),
-            }))
-        }),
-        Arc::new(vec![
-            list(DataType::Int64),
-            list(DataType::Int64),
-            list(DataType::Float64),
-            list(DataType::Float64),
-        ]),
-    )
+            if let Some((bucket, count, low, high)) = rows.get(row) {
+                self.groups[group].add(bucket, count, low, high);
+            }
+        }
+        Ok(())
+    }
+
+    fn merge_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        total_num_groups: usize,
+    ) -> Result<()> {
+        let [buckets, travellers, mins, maxs] = values else {
+            return plan_err!("percentile_from_histogram: a partial state has four lists");
+        };
+        let lists = [buckets, travellers, mins, maxs].map(|s| s.as_list::<i32>());
+        // The four lists of a row have the same length; their values are read in place.
+        let offsets = lists[0].value_offsets();
+        let inner = lists.map(|list| list.values());
+        let rows = Rows::of([inner[0], inner[1], inner[2], inner[3]]);
+        self.groups
+            .resize_with(total_num_groups, Histogram::default);
+        for (row, &group) in group_indices.iter().enumerate() {
+            if lists.iter().any(|list| list.is_null(row)) {
+                continue;
+            }
+            let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
+            for index in start..end.min(rows.len()) {
+                if let Some((bucket, count, low, high)) = rows.get(index) {
+                    self.groups[group].add(bucket, count, low, high);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        Ok(histogram_lists(&emit_to.take_needed(&mut self.groups)))
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let p = self.p;
+        let result: Float64Array = emit_to
+            .take_needed(&mut self.groups)
+            .iter()
+            .map(|histogram| histogram.percentile(p))
+            .collect();
+        Ok(Arc::new(result))
+    }
+
+    fn convert_to_state(
+        &self,
+        values: &[ArrayRef],
+        opt_filter: Option<&BooleanArray>,
+    ) -> Result<Vec<ArrayRef>> {
+        let [buckets, travellers, mins, maxs, ..] = values else {
+            return plan_err!("percentile_from_histogram takes five arguments");
+        };
+        let rows = Rows::of([buckets, travellers, mins, maxs]);
+        let histograms: Vec<Histogram> = (0..rows.len())
+            .map(|row| {
+                let mut histogram = Histogram::default();
+                if passes(opt_filter, row)
+                    && let Some((bucket, count, low, high)) = rows.get(row)
+                {
+                    histogram.add(bucket, count, low, high);
+                }
+                histogram
+            })
+            .collect();
+        Ok(histogram_lists(&histograms))
+    }
+
+    fn size(&self) -> usize {
+        // An estimate: walking every group's buckets on every batch would cost more than
+        // the aggregation. Groups hold a few dozen one-minute buckets each.
+        std::mem::size_of_val(self)
+            + self.groups.capacity() * std::mem::size_of::<Histogram>()
+            + self.groups.len() * 32 * (std::mem::size_of::<i64>() + std::mem::size_of::<Bucket>())
+    }
+}
+
+/// The four state lists of `histograms`, one row per histogram.
+fn histogram_lists(histograms: &[Histogram]) -> Vec<ArrayRef> {
+    let offsets = OffsetBuffer::from_lengths(histograms.iter().map(|h| h.buckets.len()));
+    let buckets = || histograms.iter().flat_map(Histogram::iter);
+    let columns: [ArrayRef; 4] = [
+        Arc::new(Int64Array::from_iter_values(buckets().map(|(k, _)| *k))),
+        Arc::new(Int64Array::from_iter_values(
+            buckets().map(|(_, b)| i64::try_from(b.travellers).unwrap_or(i64::MAX)),
+        )),
+        Arc::new(Float64Array::from_iter_values(
+            buckets().map(|(_, b)| b.min_minutes),
+        )),
+        Arc::new(Float64Array::from_iter_values(
+            buckets().map(|(_, b)| b.max_minutes),
+        )),
+    ];
+    columns
+        .into_iter()
+        .map(|values| {
+            let field = Arc::new(Field::new("item", values.data_type().clone(), true));
+            Arc::new(ListArray::new(field, offsets.clone(), values, None)) as ArrayRef
+        })
+        .collect()
 }
 
 #[derive(Debug)]
@@ -194,36 +439,13 @@ struct HistogramPercentile {
 
 impl HistogramPercentile {
     fn add_rows(&mut self, columns: [&ArrayRef; 4]) {
-        let [buckets, travellers, mins, maxs] = columns;
-        let buckets = buckets.as_primitive::<Int64Type>();
-        let travellers = travellers.as_primitive::<Int64Type>();
-        let mins = mins.as_primitive::<Float64Type>();
-        let maxs = maxs.as_primitive::<Float64Type>();
-        for row in 0..buckets.len() {
-            if buckets.is_null(row)
-                || travellers.is_null(row)
-                || mins.is_null(row)
-                || maxs.is_null(row)
-            {
-                continue;
+        let rows = Rows::of(columns);
+        for row in 0..rows.len() {
+            if let Some((bucket, count, low, high)) = rows.get(row) {
+                self.histogram.add(bucket, count, low, high);
             }
-            let Ok(count) = u64::try_from(travellers.value(row)) else {
-                continue;
-            };
-            self.histogram
-                .add(buckets.value(row), count, mins.value(row), maxs.value(row));
         }
     }
-}
-
-fn one_list(values: ArrayRef) -> ScalarValue {
-    let field = Arc::new(Field::new("item", values.data_type().clone(), true));
-    ScalarValue::List(Arc::new(ListArray::new(
-        field,
-        OffsetBuffer::from_lengths([values.len()]),
-        values,
-        None,
-    )))
 }
 
 impl Accumulator for HistogramPercentile {
@@ -251,21 +473,10 @@ impl Accumulator for HistogramPercentile {
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let buckets: Vec<_> = self.histogram.iter().collect();
-        let ints = |f: &dyn Fn(&(&i64, &Bucket)) -> i64| -> ArrayRef {
-            Arc::new(Int64Array::from_iter_values(buckets.iter().map(f)))
-        };
-        let floats = |f: &dyn Fn(&(&i64, &Bucket)) -> f64| -> ArrayRef {
-            Arc::new(Float64Array::from_iter_values(buckets.iter().map(f)))
-        };
-        Ok(vec![
-            one_list(ints(&|(k, _)| **k)),
-            one_list(ints(&|(_, b)| {
-                i64::try_from(b.travellers).unwrap_or(i64::MAX)
-            })),
-            one_list(floats(&|(_, b)| b.min_minutes)),
-            one_list(floats(&|(_, b)| b.max_minutes)),
-        ])
+        histogram_lists(std::slice::from_ref(&self.histogram))
+            .iter()
+            .map(|list| ScalarValue::try_from_array(list, 0))
+            .collect()
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
@@ -411,5 +622,104 @@ mod tests {
         assert_eq!(merged, Histogram::from_minutes(&values));
         let exact = linear_percentile(&mut values, 0.95).unwrap();
         assert!((merged.percentile(0.95).unwrap() - exact).abs() <= 1.0);
+    }
+
+    /// `percentile_from_histogram` grouped over many batches in four partitions (partial
+    /// states merged), with and without DataFusion skipping the partial aggregation, gives
+    /// each group's `Histogram::percentile`, FILTER and NULL rows included.
+    #[tokio::test]
+    async fn grouped_sql_matches_the_histogram_of_each_group_through_every_path() {
+        use datafusion::datasource::MemTable;
+        use datafusion::prelude::{SessionConfig, SessionContext};
+        use std::collections::BTreeMap;
+
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        // (group, bucket, travellers, min, max), some travellers NULL.
+        let rows: Vec<(i64, i64, Option<i64>, f64, f64)> = (0..30_000)
+            .map(|_| {
+                let bucket = rng.random_range(0..60);
+                let low = bucket as f64 - 1.0 + rng.random_range(0.01..0.5);
+                let high = low + rng.random_range(0.0..0.49);
+                let travellers = (rng.random_range(0..40) != 0).then(|| rng.random_range(0..30));
+                (rng.random_range(0..200), bucket, travellers, low, high)
+            })
+            .collect();
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("g", DataType::Int64, false),
+            Field::new("bucket", DataType::Int64, false),
+            Field::new("travellers", DataType::Int64, true),
+            Field::new("min_minutes", DataType::Float64, false),
+            Field::new("max_minutes", DataType::Float64, false),
+        ]));
+        let batches: Vec<RecordBatch> = rows
+            .chunks(900)
+            .map(|chunk| {
+                let columns: Vec<ArrayRef> = vec![
+                    Arc::new(Int64Array::from_iter_values(chunk.iter().map(|r| r.0))),
+                    Arc::new(Int64Array::from_iter_values(chunk.iter().map(|r| r.1))),
+                    Arc::new(Int64Array::from_iter(chunk.iter().map(|r| r.2))),
+                    Arc::new(Float64Array::from_iter_values(chunk.iter().map(|r| r.3))),
+                    Arc::new(Float64Array::from_iter_values(chunk.iter().map(|r| r.4))),
+                ];
+                RecordBatch::try_new(Arc::clone(&schema), columns).unwrap()
+            })
+            .collect();
+        let partitions: Vec<Vec<RecordBatch>> = (0..4)
+            .map(|i| batches.iter().skip(i).step_by(4).cloned().collect())
+            .collect();
+        let mut expected: BTreeMap<i64, (Histogram, Histogram)> = BTreeMap::new();
+        for &(group, bucket, travellers, low, high) in &rows {
+            let entry = expected.entry(group).or_default();
+            if let Some(count) = travellers {
+                entry.0.add(bucket, count as u64, low, high);
+                if bucket > 20 {
+                    entry.1.add(bucket, count as u64, low, high);
+                }
+            }
+        }
+
+        for skip_partial in [false, true] {
+            let mut config = SessionConfig::new().with_target_partitions(4);
+            if skip_partial {
+                let options = config.options_mut();
+                options
+                    .execution
+                    .skip_partial_aggregation_probe_rows_threshold = 1;
+                options
+                    .execution
+                    .skip_partial_aggregation_probe_ratio_threshold = 0.0;
+            }
+            let ctx = SessionContext::new_with_config(config);
+            ctx.register_udaf(percentile_from_histogram());
+            let table = MemTable::try_new(Arc::clone(&schema), partitions.clone()).unwrap();
+            ctx.register_table("h", Arc::new(table)).unwrap();
+            let result = ctx
+                .sql(
+                    "SELECT g, \
+                     percentile_from_histogram(bucket, travellers, min_minutes, max_minutes, 0.9), \
+                     percentile_from_histogram(bucket, travellers, min_minutes, max_minutes, 0.5) \
+                       FILTER (WHERE bucket > 20) \
+                     FROM h GROUP BY g ORDER BY g",
+                )
+                .await
+                .unwrap()
+                .collect()
+                .await
+                .unwrap();
+            let mut seen = 0;
+            for batch in &result {
+                let groups = batch.column(0).as_primitive::<Int64Type>();
+                let p90 = batch.column(1).as_primitive::<Float64Type>();
+                let p50 = batch.column(2).as_primitive::<Float64Type>();
+                for row in 0..batch.num_rows() {
+                    let (all, over) = &expected[&groups.value(row)];
+                    let got = |a: &Float64Array| a.is_valid(row).then(|| a.value(row));
+                    assert_eq!(got(p90), all.percentile(0.9), "skip {skip_partial}");
+                    assert_eq!(got(p50), over.percentile(0.5), "skip {skip_partial}");
+                    seen += 1;
+                }
+            }
+            assert_eq!(seen, expected.len());
+        }
     }
 }
