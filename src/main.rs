@@ -433,7 +433,8 @@ async fn run(cli: Cli) -> Result<()> {
             let warehouse = Arc::new(with_configured_mask(
                 Warehouse::open(&lake)
                     .await?
-                    .with_query_limits(query_limits(&config)?),
+                    .with_query_limits(query_limits(&config)?)
+                    .with_rollup_cache_budget(rollup_cache_budget(&config)),
                 &config,
             )?);
             let sign_in = sign_in_of(&config)?;
@@ -555,7 +556,9 @@ async fn run_shell(
     policies: Option<&Path>,
     format: Format,
 ) -> Result<()> {
-    let mut warehouse = Warehouse::open(lake).await?;
+    let mut warehouse = Warehouse::open(lake)
+        .await?
+        .with_rollup_cache_budget(rollup_cache_budget(config));
     let Some(spec) = spec else {
         return shell::run(shell::Runner::Lake(Arc::new(warehouse)), format).await;
     };
@@ -920,6 +923,18 @@ fn query_limits(config: &Config) -> Result<QueryLimits> {
             usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
         }),
     })
+}
+
+/// The bytes of decoded rollups a long-running process keeps in memory: `[query]
+/// rollup_cache_mib`, 512 MiB when not configured, 0 for none.
+fn rollup_cache_budget(config: &Config) -> usize {
+    config
+        .query
+        .as_ref()
+        .and_then(|q| q.rollup_cache_mib)
+        .map_or(gerbang_query::rollup::DEFAULT_CACHE_BUDGET, |mib| {
+            usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+        })
 }
 
 /// Who may sign in to `gerbang serve`: the accounts file of `[auth] users_file`, followed

@@ -17,6 +17,8 @@
 //! [query]
 //! time_limit_seconds = 60
 //! memory_limit_mib = 1024
+//! # Decoded rollups kept in memory for the pages (0 turns it off).
+//! rollup_cache_mib = 512
 //!
 //! # Accounts: who may sign in, with argon2 password hashes and API token hashes.
 //! # Managed with `gerbang user`; never commit a real file.
@@ -70,6 +72,9 @@ pub struct QueryConfig {
     pub time_limit_seconds: Option<u64>,
     /// Memory one query's operators may hold before sorts and aggregations spill.
     pub memory_limit_mib: Option<u64>,
+    /// Memory the server keeps decoded rollup objects in, shared by every query; 0 reads
+    /// them from the lake every time.
+    pub rollup_cache_mib: Option<u64>,
 }
 
 /// Where the accounts live and how long a browser session lasts.
@@ -182,6 +187,7 @@ mod tests {
         let query = config.query.expect("[query]");
         assert_eq!(query.time_limit_seconds, Some(60));
         assert_eq!(query.memory_limit_mib, Some(1024));
+        assert_eq!(query.rollup_cache_mib, Some(512));
         assert_eq!(
             config.auth.expect("[auth]").users_file,
             PathBuf::from("/etc/gerbang/users.toml")

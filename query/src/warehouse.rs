@@ -41,6 +41,8 @@ pub struct Warehouse {
     registry: PortRegistry,
     targets: MouTargets,
     views: Vec<ViewDefinition>,
+    /// Decoded rollup objects, kept across the versions this warehouse serves.
+    rollup_cache: Arc<rollup::RollupCache>,
     /// Sharing policies, query limits, the audit log and the principals' sessions.
     pub(crate) access: crate::policy::Access,
 }
@@ -76,10 +78,12 @@ impl Warehouse {
             let provider = LakeTable::new(&lake, table, snapshot.files(table.name()))?;
             ctx.register_table(table.name(), Arc::new(provider))?;
         }
-        rollup::register(&ctx, &lake, &snapshot).await?;
+        let rollup_cache = Arc::new(rollup::RollupCache::new(rollup::DEFAULT_CACHE_BUDGET));
+        rollup::register(&ctx, &lake, &snapshot, &rollup_cache).await?;
         register_batch(&ctx, "ingest_runs", ingest_runs_batch(&snapshot)?)?;
         let mut warehouse = Warehouse {
             ctx,
+            rollup_cache,
             access: crate::policy::Access::new(Some(&lake))?,
             lake: Some(lake),
             version: AtomicU64::new(snapshot.version()),
@@ -128,6 +132,7 @@ impl Warehouse {
             registry,
             targets,
             views: Vec::new(),
+            rollup_cache: Arc::new(rollup::RollupCache::new(0)),
             access: crate::policy::Access::new(None)?,
         };
         warehouse.register_reference_and_views().await?;
@@ -201,13 +206,25 @@ impl Warehouse {
             self.ctx.deregister_table(table.name())?;
             self.ctx.register_table(table.name(), Arc::new(provider))?;
         }
-        rollup::register(&self.ctx, lake, &snapshot).await?;
+        rollup::register(&self.ctx, lake, &snapshot, &self.rollup_cache).await?;
         self.ctx.deregister_table("ingest_runs")?;
         register_batch(&self.ctx, "ingest_runs", ingest_runs_batch(&snapshot)?)?;
         // A view holds the plan it was made with, tables included: make them again.
         self.create_views(&self.views).await?;
         self.version.store(snapshot.version(), Ordering::Release);
         Ok(snapshot.version())
+    }
+
+    /// Sets how many bytes of decoded rollup objects the warehouse keeps in memory
+    /// (see [`rollup::RollupCache`]); 0 reads every rollup from the lake every time.
+    pub fn with_rollup_cache_budget(self, bytes: usize) -> Warehouse {
+        self.rollup_cache.set_budget(bytes);
+        self
+    }
+
+    /// The decoded rollup objects kept in memory.
+    pub fn rollup_cache(&self) -> &rollup::RollupCache {
+        &self.rollup_cache
     }
 
     /// The lake, when this warehouse reads one.

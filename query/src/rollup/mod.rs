@@ -29,6 +29,7 @@
 //! This module does not decide when to refresh: `gerbang ingest`, the nightly job of
 //! `gerbang serve` and `gerbang rollup` do.
 
+mod cache;
 mod histogram;
 mod table;
 
@@ -59,6 +60,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{QueryError, Result};
 use crate::kpi;
 use crate::lake_table::LakeTable;
+pub use cache::{DEFAULT_BUDGET as DEFAULT_CACHE_BUDGET, RollupCache};
 pub use histogram::{Bucket, Histogram, bucket_of, percentile_from_histogram};
 use table::{RollupFile, RollupTable};
 
@@ -553,7 +555,12 @@ pub async fn check(
 /// Registers the rollups of `snapshot` in a warehouse session: the fresh objects as
 /// `rollup_stored_*`, and the crossings of every other partition as the source the
 /// computed views read, so that the `rollup_*` views cover every partition.
-pub(crate) async fn register(ctx: &SessionContext, lake: &Lake, snapshot: &Snapshot) -> Result<()> {
+pub(crate) async fn register(
+    ctx: &SessionContext,
+    lake: &Lake,
+    snapshot: &Snapshot,
+    cache: &Arc<RollupCache>,
+) -> Result<()> {
     let rollups = Rollups::at(lake, snapshot.clone()).await?;
     let pending = rollups
         .expected
@@ -577,7 +584,7 @@ pub(crate) async fn register(ctx: &SessionContext, lake: &Lake, snapshot: &Snaps
                 local_date: object.partition.local_date,
             })
             .collect();
-        let table = RollupTable::new(schema, store_url.clone(), files);
+        let table = RollupTable::new(schema, store_url.clone(), files, Arc::clone(cache));
         replace_table(ctx, kind.stored_table, Arc::new(table))?;
     }
     Ok(())
