@@ -537,7 +537,7 @@ mod tests {
     /// aggregation (which turns each row into a state of its own).
     #[tokio::test]
     async fn grouped_percentiles_match_the_definition_through_every_aggregation_path() {
-        use datafusion::arrow::array::{Float64Array, Int64Array, RecordBatch};
+        use datafusion::arrow::array::{Array, Float64Array, Int64Array, RecordBatch};
         use datafusion::arrow::datatypes::{Field, Schema};
         use datafusion::datasource::MemTable;
         use datafusion::prelude::SessionConfig;
