@@ -90,6 +90,11 @@ impl<'a> Landing<'a> {
         }
         let key = (part.table, part.port, part.local_date);
         if !self.open.contains_key(&key) {
+            // One block can touch many partitions (a CBP export covers a year of days, 364
+            // open writers took 800 MiB), so the limit holds while a block is written too.
+            if self.open.len() >= OPEN_FILES_LIMIT {
+                self.close_open().await?;
+            }
             let partition = BTreeMap::from([
                 ("port".to_string(), key.1.clone()),
                 ("local_date".to_string(), key.2.to_string()),
@@ -272,4 +277,83 @@ fn findings_batch(run_id: &str, findings: &[Located<Finding>]) -> Result<RecordB
         Table::QualityFindings.schema(),
         columns,
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+    use datafusion::arrow::record_batch::RecordBatch;
+
+    use super::{Landing, OPEN_FILES_LIMIT};
+    use crate::feeds::PartitionBatch;
+    use crate::lake::Lake;
+    use crate::schema::Table;
+
+    /// A block that touches three times as many partitions as may be open at once, written
+    /// without a pause between partitions: the open writers stay within the limit, and
+    /// every partition's rows are in the files the run names.
+    #[tokio::test]
+    async fn a_block_touching_many_partitions_keeps_open_writers_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake = Lake::open(&dir.path().to_string_lossy()).unwrap();
+        let mut landing = Landing::new(&lake, "test-run");
+        let days = OPEN_FILES_LIMIT * 3;
+        let first = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap();
+        let schema = Table::WaitHourly.schema();
+        for day in 0..days {
+            let batch = one_row(&schema);
+            let part = PartitionBatch {
+                table: Table::WaitHourly,
+                port: "JFK".to_string(),
+                local_date: first + chrono::Days::new(day as u64),
+                batch,
+                records: vec![day as u64 + 2],
+            };
+            assert_eq!(landing.write(part, &[true]).await.unwrap(), 1);
+            assert!(
+                landing.open_files() <= OPEN_FILES_LIMIT,
+                "{} open",
+                landing.open_files()
+            );
+        }
+        let files = landing.finish().await.unwrap();
+        let dates: BTreeMap<String, u64> = files
+            .iter()
+            .map(|f| (f.partition["local_date"].clone(), f.rows))
+            .collect();
+        assert_eq!(dates.len(), days);
+        assert!(dates.values().all(|rows| *rows == 1));
+    }
+
+    /// One row with a default value in every column of `schema`.
+    fn one_row(schema: &datafusion::arrow::datatypes::SchemaRef) -> RecordBatch {
+        use datafusion::arrow::array::new_null_array;
+        use datafusion::arrow::compute::cast;
+        use datafusion::arrow::datatypes::DataType;
+        let columns = schema
+            .fields()
+            .iter()
+            .map(|field| {
+                let zero: datafusion::arrow::array::ArrayRef = match field.data_type() {
+                    DataType::Utf8 => {
+                        std::sync::Arc::new(datafusion::arrow::array::StringArray::from(vec!["x"]))
+                    }
+                    DataType::Boolean => {
+                        std::sync::Arc::new(datafusion::arrow::array::BooleanArray::from(vec![
+                            false,
+                        ]))
+                    }
+                    other => cast(
+                        &datafusion::arrow::array::Int64Array::from(vec![0_i64]),
+                        other,
+                    )
+                    .unwrap_or_else(|_| new_null_array(other, 1)),
+                };
+                zero
+            })
+            .collect();
+        RecordBatch::try_new(std::sync::Arc::clone(schema), columns).unwrap()
+    }
 }
