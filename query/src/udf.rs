@@ -152,23 +152,33 @@ fn values_list_type() -> DataType {
     DataType::List(Arc::new(Field::new("item", DataType::Float64, true)))
 }
 
-/// The percentile argument, which must be a number literal from 0 to 1.
-fn percentile_argument(args: &AccumulatorArgs) -> Result<f64> {
+/// The percentile argument of a percentile aggregate `function`, at position `index` of
+/// its arguments (`usage` names them all), which must be a number literal from 0 to 1.
+pub(crate) fn percentile_literal(
+    args: &AccumulatorArgs,
+    function: &str,
+    index: usize,
+    usage: &str,
+) -> Result<f64> {
     if args.is_distinct {
-        return plan_err!("percentile_linear does not take DISTINCT");
+        return plan_err!("{function} does not take DISTINCT");
     }
-    let Some(p_expr) = args.exprs.get(1) else {
-        return plan_err!("percentile_linear takes a value and a percentile");
+    let Some(p_expr) = args.exprs.get(index) else {
+        return plan_err!("{function} takes {usage}");
     };
     let empty = RecordBatch::new_empty(Arc::new(Schema::empty()));
     let p = match p_expr.evaluate(&empty)? {
         ColumnarValue::Scalar(ScalarValue::Float64(Some(p))) => p,
-        _ => return plan_err!("percentile_linear: the percentile must be a number literal"),
+        _ => return plan_err!("{function}: the percentile must be a number literal"),
     };
     if !(0.0..=1.0).contains(&p) {
-        return plan_err!("percentile_linear: the percentile {p} is not between 0 and 1");
+        return plan_err!("{function}: the percentile {p} is not between 0 and 1");
     }
     Ok(p)
+}
+
+fn percentile_argument(args: &AccumulatorArgs) -> Result<f64> {
+    percentile_literal(args, "percentile_linear", 1, "a value and a percentile")
 }
 
 impl AggregateUDFImpl for PercentileLinear {
@@ -282,7 +292,7 @@ impl LinearPercentileGroups {
 }
 
 /// Whether `row` passes the aggregate's `FILTER (WHERE ...)`, if it has one.
-fn passes(filter: Option<&BooleanArray>, row: usize) -> bool {
+pub(crate) fn passes(filter: Option<&BooleanArray>, row: usize) -> bool {
     filter.is_none_or(|f| f.is_valid(row) && f.value(row))
 }
 

@@ -27,15 +27,15 @@ use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, ListArray,
 };
 use datafusion::arrow::buffer::OffsetBuffer;
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, Int64Type, Schema};
-use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, Int64Type};
 use datafusion::common::{Result, ScalarValue, plan_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::format_state_name;
 use datafusion::logical_expr::{
-    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, EmitTo, GroupsAccumulator,
-    Signature, Volatility,
+    Accumulator, AggregateUDF, AggregateUDFImpl, EmitTo, GroupsAccumulator, Signature, Volatility,
 };
+
+use crate::udf::passes;
 
 /// The histogram bucket of a duration in minutes: its ceiling, so bucket `k` is `(k − 1, k]`.
 /// The rollup SQL computes the same with `CAST(ceil(minutes) AS BIGINT)`.
@@ -164,28 +164,13 @@ struct PercentileFromHistogram {
     signature: Signature,
 }
 
-/// The percentile argument, which must be a number literal from 0 to 1.
 fn percentile_argument(args: &AccumulatorArgs) -> Result<f64> {
-    if args.is_distinct {
-        return plan_err!("percentile_from_histogram does not take DISTINCT");
-    }
-    let Some(p_expr) = args.exprs.get(4) else {
-        return plan_err!(
-            "percentile_from_histogram takes bucket, travellers, min_minutes, max_minutes \
-             and a percentile"
-        );
-    };
-    let empty = RecordBatch::new_empty(Arc::new(Schema::empty()));
-    let p = match p_expr.evaluate(&empty)? {
-        ColumnarValue::Scalar(ScalarValue::Float64(Some(p))) => p,
-        _ => {
-            return plan_err!("percentile_from_histogram: the percentile must be a number literal");
-        }
-    };
-    if !(0.0..=1.0).contains(&p) {
-        return plan_err!("percentile_from_histogram: the percentile {p} is not between 0 and 1");
-    }
-    Ok(p)
+    crate::udf::percentile_literal(
+        args,
+        "percentile_from_histogram",
+        4,
+        "bucket, travellers, min_minutes, max_minutes and a percentile",
+    )
 }
 
 /// The partial state's four lists: buckets, travellers, smallest and largest minutes.
@@ -298,11 +283,6 @@ impl<'a> Rows<'a> {
 struct HistogramPercentileGroups {
     p: f64,
     groups: Vec<Histogram>,
-}
-
-/// Whether `row` passes the aggregate's `FILTER (WHERE ...)`, if it has one.
-fn passes(filter: Option<&BooleanArray>, row: usize) -> bool {
-    filter.is_none_or(|f| f.is_valid(row) && f.value(row))
 }
 
 impl GroupsAccumulator for HistogramPercentileGroups {
@@ -497,6 +477,8 @@ mod tests {
 
     use super::*;
     use crate::udf::linear_percentile;
+    use datafusion::arrow::datatypes::Schema;
+    use datafusion::arrow::record_batch::RecordBatch;
 
     #[test]
     fn buckets_close_at_the_top_so_whole_minute_targets_are_exact() {
