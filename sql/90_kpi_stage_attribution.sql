@@ -33,40 +33,77 @@
 --   the part of a disagreement that makes times impossible can be seen in the data: an
 --   authority clock that is behind, or a Customs clock that is ahead, looks like a longer
 --   walk to the hall or to the baggage belt and is not corrected.
-WITH clock_gaps AS (
+WITH stage_groups AS (
+    -- One pass over the matched travellers (a view that is costly to compute, and that a
+    -- second reference would compute again), each row taken twice: for its port and date
+    -- (group_key '', the clock gaps) and for its flight (group_key the flight, the
+    -- medians). The two-row list comes first so that the cross join repeats it along each
+    -- batch of travellers rather than a batch per traveller.
     SELECT
-        port,
-        local_date,
-        percentile_linear(queue_gap_minutes, 0.05) AS queue_gap_p05,
-        percentile_linear(customs_gap_minutes, 0.05) AS customs_gap_p05
-    FROM flight_stage_times
-    GROUP BY port, local_date
+        t.port,
+        t.local_date,
+        CASE WHEN g.per_flight THEN t.flight_id ELSE '' END AS group_key,
+        percentile_linear(CASE WHEN NOT g.per_flight THEN t.queue_gap_minutes END, 0.05)
+            AS queue_gap_p05,
+        percentile_linear(CASE WHEN NOT g.per_flight THEN t.customs_gap_minutes END, 0.05)
+            AS customs_gap_p05,
+        count(DISTINCT CASE WHEN g.per_flight THEN t.record_id END) AS travellers_matched,
+        count(DISTINCT CASE WHEN g.per_flight THEN t.inspection_id END)
+            AS inspections_matched,
+        percentile_linear(
+            CASE WHEN g.per_flight THEN CAST(arrow_cast(t.cleared_at, 'Int64') AS DOUBLE) END,
+            0.5) AS median_cleared_ms,
+        percentile_linear(
+            CASE WHEN g.per_flight
+                THEN CAST(arrow_cast(t.customs_ended_at, 'Int64') AS DOUBLE) END,
+            0.5) AS median_released_ms
+    FROM (VALUES (false), (true)) AS g(per_flight)
+    CROSS JOIN flight_stage_times t
+    GROUP BY t.port, t.local_date, g.per_flight,
+        CASE WHEN g.per_flight THEN t.flight_id ELSE '' END
+),
+measured AS (
+    -- Each listed flight with its day's clock gaps (day_measured when the day has any
+    -- matched traveller) and its own medians (flight_measured when it has any).
+    SELECT
+        f.port,
+        f.flight_id,
+        max(CASE WHEN NOT k.per_flight THEN 1 END) AS day_measured,
+        max(CASE WHEN NOT k.per_flight THEN a.queue_gap_p05 END) AS queue_gap_p05,
+        max(CASE WHEN NOT k.per_flight THEN a.customs_gap_p05 END) AS customs_gap_p05,
+        max(CASE WHEN k.per_flight THEN 1 END) AS flight_measured,
+        max(CASE WHEN k.per_flight THEN a.travellers_matched END) AS travellers_matched,
+        max(CASE WHEN k.per_flight THEN a.inspections_matched END) AS inspections_matched,
+        max(CASE WHEN k.per_flight THEN a.median_cleared_ms END) AS median_cleared_ms,
+        max(CASE WHEN k.per_flight THEN a.median_released_ms END) AS median_released_ms
+    FROM (VALUES (false), (true)) AS k(per_flight)
+    CROSS JOIN flights f
+    JOIN stage_groups a
+        ON a.port = f.port
+        AND a.local_date = f.local_date
+        AND a.group_key = CASE WHEN k.per_flight THEN f.flight_id ELSE '' END
+    GROUP BY f.port, f.flight_id
 ),
 corrections AS (
     SELECT
         port,
-        local_date,
-        CASE WHEN queue_gap_p05 < 0 THEN -queue_gap_p05 ELSE 0.0 END
-            AS authority_clock_correction_minutes,
+        flight_id,
+        travellers_matched,
+        inspections_matched,
+        median_cleared_ms,
+        median_released_ms,
+        flight_measured,
+        CASE
+            WHEN day_measured IS NULL THEN CAST(NULL AS DOUBLE)
+            WHEN queue_gap_p05 < 0 THEN -queue_gap_p05
+            ELSE 0.0
+        END AS authority_clock_correction_minutes,
         CASE
             WHEN customs_gap_p05 IS NULL THEN CAST(NULL AS DOUBLE)
             WHEN customs_gap_p05 < 0 THEN -customs_gap_p05
             ELSE 0.0
         END AS customs_clock_correction_minutes
-    FROM clock_gaps
-),
-flight_medians AS (
-    SELECT
-        port,
-        flight_id,
-        count(DISTINCT record_id) AS travellers_matched,
-        count(DISTINCT inspection_id) AS inspections_matched,
-        percentile_linear(CAST(arrow_cast(cleared_at, 'Int64') AS DOUBLE), 0.5)
-            AS median_cleared_ms,
-        percentile_linear(CAST(arrow_cast(customs_ended_at, 'Int64') AS DOUBLE), 0.5)
-            AS median_released_ms
-    FROM flight_stage_times
-    GROUP BY port, flight_id
+    FROM measured
 ),
 stages AS (
     SELECT
@@ -85,23 +122,22 @@ stages AS (
         coalesce(m.travellers_matched, 0) AS travellers_matched,
         coalesce(m.inspections_matched, 0) AS inspections_matched,
         (m.median_cleared_ms - arrow_cast(f.actual_on_block_at, 'Int64')) / 60000.0
-            + k.authority_clock_correction_minutes AS immigration_minutes,
+            + m.authority_clock_correction_minutes AS immigration_minutes,
         (m.median_released_ms - m.median_cleared_ms) / 60000.0
-            + k.customs_clock_correction_minutes AS customs_minutes,
-        k.authority_clock_correction_minutes,
-        k.customs_clock_correction_minutes,
+            + m.customs_clock_correction_minutes AS customs_minutes,
+        m.authority_clock_correction_minutes,
+        m.customs_clock_correction_minutes,
         CASE
             WHEN f.actual_on_block_at IS NULL
                 THEN 'no actual on-block (cancelled or not yet arrived)'
-            WHEN m.flight_id IS NULL
+            WHEN m.flight_measured IS NULL
                 THEN 'no arriving traveller of the flight in the Immigration records'
             WHEN m.inspections_matched = 0
                 THEN 'no traveller of the flight inspected by Customs'
         END AS missing_reason
     FROM flights f
     JOIN ports p ON p.port = f.port
-    LEFT JOIN flight_medians m ON m.port = f.port AND m.flight_id = f.flight_id
-    LEFT JOIN corrections k ON k.port = f.port AND k.local_date = f.local_date
+    LEFT JOIN corrections m ON m.port = f.port AND m.flight_id = f.flight_id
 )
 SELECT
     port,
