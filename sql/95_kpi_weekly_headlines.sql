@@ -79,12 +79,27 @@ exchange_weeks AS (
     GROUP BY port, CAST(date_trunc('week', local_date) AS DATE)
 ),
 headline_values AS (
-    SELECT port, week_start, 'travellers' AS headline, 'travellers' AS unit,
-        travellers AS value, false AS detail_only
-    FROM crossing_weeks
-    UNION ALL
-    SELECT port, week_start, 'clearance_p90_minutes', 'minutes', clearance_p90_minutes, false
-    FROM crossing_weeks
+    -- The four crossing headlines come from one pass over the week's crossings, each
+    -- week's row turned into four.
+    SELECT
+        c.port,
+        c.week_start,
+        h.headline,
+        h.unit,
+        CASE h.headline
+            WHEN 'travellers' THEN c.travellers
+            WHEN 'clearance_p90_minutes' THEN c.clearance_p90_minutes
+            WHEN 'i247_share_ok' THEN c.i247_share_ok
+            WHEN 'service_level_share' THEN c.service_level_share
+        END AS value,
+        false AS detail_only
+    FROM (VALUES
+        ('travellers', 'travellers'),
+        ('clearance_p90_minutes', 'minutes'),
+        ('i247_share_ok', 'share of checks'),
+        ('service_level_share', 'share of travellers')
+    ) AS h(headline, unit)
+    CROSS JOIN crossing_weeks c
     UNION ALL
     SELECT port, week_start, 'bottleneck_hours', 'hours', bottleneck_hours, false
     FROM bottleneck_weeks
@@ -92,16 +107,9 @@ headline_values AS (
     SELECT port, week_start, 'enforcement_hits', 'cases', enforcement_hits, detail_only
     FROM enforcement_weeks
     UNION ALL
-    SELECT port, week_start, 'i247_share_ok', 'share of checks', i247_share_ok, false
-    FROM crossing_weeks
-    UNION ALL
     SELECT port, week_start, 'exchange_latency_p95_minutes', 'minutes',
         exchange_latency_p95_minutes, false
     FROM exchange_weeks
-    UNION ALL
-    SELECT port, week_start, 'service_level_share', 'share of travellers', service_level_share,
-        false
-    FROM crossing_weeks
 ),
 with_prev AS (
     -- The calendar week before, not merely the previous week that has data: a gap leaves
