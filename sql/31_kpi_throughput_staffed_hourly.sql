@@ -56,19 +56,18 @@ terminal_hours AS (
         ON s.port = a.port AND s.terminal = a.terminal AND s.hour_start = a.hour_start
 ),
 all_hours AS (
-    SELECT port, terminal, hour_start, arrivals_processed, flights_on_block, counters_staffed
-    FROM terminal_hours
-    UNION ALL
+    -- Each terminal's hours and, with terminal NULL, the port's, from one pass over the
+    -- terminal hours (a terminal hour's sums are its own figures).
     SELECT
         port,
-        CAST(NULL AS VARCHAR) AS terminal,
+        terminal,
         hour_start,
         sum(arrivals_processed) AS arrivals_processed,
         sum(flights_on_block) AS flights_on_block,
         CASE WHEN count(counters_staffed) = count(*) THEN sum(counters_staffed) END
             AS counters_staffed
     FROM terminal_hours
-    GROUP BY port, hour_start
+    GROUP BY GROUPING SETS ((port, terminal, hour_start), (port, hour_start))
 )
 SELECT
     h.port,
