@@ -21,51 +21,59 @@
 --   10,000 of them, NULL when there were none. Counts here are exact: what someone
 --   without detail rights may see is kpi_enforcement_public_daily.
 WITH counts AS (
-    SELECT port, local_date, 'immigration' AS agency, 'secondary_referral' AS measure,
-        'all' AS category, secondary_referrals AS n
-    FROM kpi_enforcement_daily
+    -- Each view is read once (a second reference would compute it again): a day's row of
+    -- several measures is turned into one row per measure, and the travellers of the day
+    -- come along with Immigration's rows.
+    SELECT e.port, e.local_date, 'immigration' AS agency, m.measure, 'all' AS category,
+        CASE m.measure
+            WHEN 'secondary_referral' THEN e.secondary_referrals
+            WHEN 'refusal' THEN e.refusals
+            WHEN 'detention' THEN e.detentions
+            WHEN 'notice_hit' THEN e.notice_hits
+        END AS n,
+        e.travellers
+    FROM (VALUES ('secondary_referral'), ('refusal'), ('detention'), ('notice_hit'))
+        AS m(measure)
+    CROSS JOIN kpi_enforcement_daily e
     UNION ALL
-    SELECT port, local_date, 'immigration', 'refusal', 'all', refusals
-    FROM kpi_enforcement_daily
-    UNION ALL
-    SELECT port, local_date, 'immigration', 'detention', 'all', detentions
-    FROM kpi_enforcement_daily
-    UNION ALL
-    SELECT port, local_date, 'immigration', 'notice_hit', 'all', notice_hits
-    FROM kpi_enforcement_daily
-    UNION ALL
-    SELECT port, local_date, 'immigration', 'notice_hit', notice, hits
+    SELECT port, local_date, 'immigration', 'notice_hit', notice, hits, CAST(NULL AS BIGINT)
     FROM kpi_i247_notice_hits_daily
     UNION ALL
     SELECT port, local_date, 'customs', 'seizure', 'all',
-        sum(CASE WHEN outcome = 'seized' THEN 1 ELSE 0 END)
+        sum(CASE WHEN outcome = 'seized' THEN 1 ELSE 0 END), CAST(NULL AS BIGINT)
     FROM customs_inspections
     GROUP BY port, local_date
     UNION ALL
-    SELECT port, local_date, 'customs', 'seizure', seizure_category, seizures
+    SELECT port, local_date, 'customs', 'seizure', seizure_category, seizures,
+        CAST(NULL AS BIGINT)
     FROM kpi_customs_seizures_daily
     UNION ALL
-    SELECT port, local_date, 'quarantine', 'referral', 'all', referred
-    FROM kpi_quarantine_daily
+    SELECT q.port, q.local_date, 'quarantine', m.measure, 'all',
+        CASE m.measure WHEN 'referral' THEN q.referred ELSE q.isolated END,
+        CAST(NULL AS BIGINT)
+    FROM (VALUES ('referral'), ('isolation')) AS m(measure)
+    CROSS JOIN kpi_quarantine_daily q
     UNION ALL
-    SELECT port, local_date, 'quarantine', 'isolation', 'all', isolated
-    FROM kpi_quarantine_daily
-    UNION ALL
-    SELECT port, local_date, 'police', 'incident', 'all', sum(incidents)
-    FROM kpi_incidents_daily
-    GROUP BY port, local_date
-    UNION ALL
-    SELECT port, local_date, 'police', 'incident', category, incidents
-    FROM kpi_incidents_daily
+    SELECT i.port, i.local_date, 'police', 'incident',
+        CASE WHEN g.all_categories THEN 'all' ELSE i.category END,
+        sum(i.incidents), CAST(NULL AS BIGINT)
+    FROM (VALUES (true), (false)) AS g(all_categories)
+    CROSS JOIN kpi_incidents_daily i
+    GROUP BY i.port, i.local_date, g.all_categories,
+        CASE WHEN g.all_categories THEN 'all' ELSE i.category END
+),
+with_travellers AS (
+    -- Immigration has a row for every port and day it processed travellers.
+    SELECT *, max(travellers) OVER (PARTITION BY port, local_date) AS day_travellers
+    FROM counts
 )
 SELECT
-    c.port,
-    c.local_date,
-    c.agency,
-    c.measure,
-    c.category,
-    CAST(c.n AS BIGINT) AS count,
-    coalesce(t.travellers, 0) AS travellers,
-    CASE WHEN t.travellers > 0 THEN c.n * 10000.0 / t.travellers END AS per_10k
-FROM counts c
-LEFT JOIN kpi_enforcement_daily t ON t.port = c.port AND t.local_date = c.local_date
+    port,
+    local_date,
+    agency,
+    measure,
+    category,
+    CAST(n AS BIGINT) AS count,
+    coalesce(day_travellers, 0) AS travellers,
+    CASE WHEN day_travellers > 0 THEN n * 10000.0 / day_travellers END AS per_10k
+FROM with_travellers
