@@ -196,24 +196,16 @@ impl FeedHealth {
     }
 }
 
-/// Rejected rows of one agency, port and reason (`kpi_feed_rejects`).
+/// Rejected rows (`kpi_feed_rejects`) or data-quality findings of one agency, port and
+/// reason or check.
 #[derive(Debug, Clone, PartialEq)]
-struct RejectReason {
+struct ProblemGroup {
     agency: String,
     port: Option<String>,
-    reason: String,
-    rows: i64,
-    files: i64,
-    example: String,
-}
-
-/// Data-quality findings of one feed, port and check.
-#[derive(Debug, Clone, PartialEq)]
-struct FindingGroup {
-    agency: String,
-    port: Option<String>,
-    check: String,
-    findings: i64,
+    /// The reject reason or the check's name.
+    what: String,
+    /// Rows rejected or findings.
+    count: i64,
     files: i64,
     example: String,
 }
@@ -354,57 +346,46 @@ pub async fn feed_health(viewer: &Viewer, port: Option<&str>) -> Result<Vec<Feed
         .collect())
 }
 
-async fn reject_reasons(viewer: &Viewer, port: Option<&str>) -> Result<Vec<RejectReason>> {
+async fn reject_reasons(viewer: &Viewer, port: Option<&str>) -> Result<Vec<ProblemGroup>> {
     let sql = format!(
-        "SELECT agency, port, reason, rows_rejected, files, example
+        "SELECT agency, port, reason AS what, rows_rejected AS count, files, example
          FROM kpi_feed_rejects WHERE true{}
-         ORDER BY rows_rejected DESC, agency, port, reason",
+         ORDER BY count DESC, agency, port, what",
         port_condition("port", port)
     );
-    let answer = Answer::ask(viewer, &sql).await?;
-    let agencies = answer.strings("agency")?;
-    let ports = answer.strings("port")?;
-    let reasons = answer.strings("reason")?;
-    let rows = answer.i64s("rows_rejected")?;
-    let files = answer.i64s("files")?;
-    let examples = answer.strings("example")?;
-    Ok((0..answer.len())
-        .map(|i| RejectReason {
-            agency: agencies[i].clone().unwrap_or_default(),
-            port: ports[i].clone(),
-            reason: reasons[i].clone().unwrap_or_default(),
-            rows: rows[i].unwrap_or(0),
-            files: files[i].unwrap_or(0),
-            example: examples[i].clone().unwrap_or_default(),
-        })
-        .collect())
+    problem_groups(viewer, &sql).await
 }
 
-async fn finding_groups(viewer: &Viewer, port: Option<&str>) -> Result<Vec<FindingGroup>> {
+async fn finding_groups(viewer: &Viewer, port: Option<&str>) -> Result<Vec<ProblemGroup>> {
     let sql = format!(
-        "SELECT coalesce(r.agency, q.feed) AS agency, r.port, q.check_name,
-                count(*) AS findings, count(DISTINCT q.source_file) AS files,
+        "SELECT coalesce(r.agency, q.feed) AS agency, r.port, q.check_name AS what,
+                count(*) AS count, count(DISTINCT q.source_file) AS files,
                 min(q.message) AS example
          FROM quality_findings q
          LEFT JOIN ingest_runs r ON r.run_id = q.run_id AND r.source_file = q.source_file
          WHERE true{}
          GROUP BY coalesce(r.agency, q.feed), r.port, q.check_name
-         ORDER BY findings DESC, agency, r.port, q.check_name",
+         ORDER BY count DESC, agency, r.port, q.check_name",
         port_condition("r.port", port)
     );
-    let answer = Answer::ask(viewer, &sql).await?;
+    problem_groups(viewer, &sql).await
+}
+
+/// The rows of a query with the columns agency, port, what, count, files and example.
+async fn problem_groups(viewer: &Viewer, sql: &str) -> Result<Vec<ProblemGroup>> {
+    let answer = Answer::ask(viewer, sql).await?;
     let agencies = answer.strings("agency")?;
     let ports = answer.strings("port")?;
-    let checks = answer.strings("check_name")?;
-    let findings = answer.i64s("findings")?;
+    let whats = answer.strings("what")?;
+    let counts = answer.i64s("count")?;
     let files = answer.i64s("files")?;
     let examples = answer.strings("example")?;
     Ok((0..answer.len())
-        .map(|i| FindingGroup {
+        .map(|i| ProblemGroup {
             agency: agencies[i].clone().unwrap_or_default(),
             port: ports[i].clone(),
-            check: checks[i].clone().unwrap_or_default(),
-            findings: findings[i].unwrap_or(0),
+            what: whats[i].clone().unwrap_or_default(),
+            count: counts[i].unwrap_or(0),
             files: files[i].unwrap_or(0),
             example: examples[i].clone().unwrap_or_default(),
         })
@@ -877,111 +858,110 @@ fn exchange_section(lang: Lang, period: Option<&Period>, routes: &[ExchangeRoute
     .into_any()
 }
 
+/// What differs between the rejects table and the findings table.
+struct ProblemTable {
+    /// The section's id prefix.
+    id: &'static str,
+    title: &'static str,
+    /// Said instead of an empty table.
+    none: &'static str,
+    intro: Option<&'static str>,
+    /// Headers of the reason or check column and of the count column.
+    what: &'static str,
+    count: &'static str,
+    /// The reason or check in the page's language.
+    label: fn(Lang, &str) -> String,
+}
+
 fn rejects_section(
     lang: Lang,
-    rejects: &[RejectReason],
+    rejects: &[ProblemGroup],
     port_name: &dyn Fn(&str) -> String,
 ) -> AnyView {
     let words = text(lang);
-    let labels = lang.labels();
-    if rejects.is_empty() {
-        return view! {
-            <section aria-labelledby="rejects-title">
-                <h2 id="rejects-title">{words.rejects_title}</h2>
-                <p>{words.rejects_none}</p>
-            </section>
-        }
-        .into_any();
-    }
-    let rows = rejects
-        .iter()
-        .map(|r| {
-            let port = r
-                .port
-                .as_deref()
-                .map_or_else(|| words.not_named.to_string(), port_name);
-            view! {
-                <tr>
-                    <th scope="row">{lang.agency(&r.agency)}</th>
-                    <td>{port}</td>
-                    <td>{reason_label(lang, &r.reason)}</td>
-                    <td class="num">{lang.count(r.rows)}</td>
-                    <td class="num">{lang.count(r.files)}</td>
-                    <td class="example" lang="en">{r.example.clone()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <section aria-labelledby="rejects-title">
-            <h2 id="rejects-title">{words.rejects_title}</h2>
-            <div class="table-wrap">
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">{words.agency}</th>
-                            <th scope="col">{labels.entry_point}</th>
-                            <th scope="col">{words.reason}</th>
-                            <th scope="col" class="num">{words.rows_rejected}</th>
-                            <th scope="col" class="num">{words.files}</th>
-                            <th scope="col">{words.example}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        </section>
-    }
-    .into_any()
+    let table = ProblemTable {
+        id: "rejects",
+        title: words.rejects_title,
+        none: words.rejects_none,
+        intro: None,
+        what: words.reason,
+        count: words.rows_rejected,
+        label: reason_label,
+    };
+    problems_section(lang, &table, rejects, port_name)
 }
 
 fn findings_section(
     lang: Lang,
-    findings: &[FindingGroup],
+    findings: &[ProblemGroup],
+    port_name: &dyn Fn(&str) -> String,
+) -> AnyView {
+    let words = text(lang);
+    let table = ProblemTable {
+        id: "findings",
+        title: words.findings_title,
+        none: words.findings_none,
+        intro: Some(words.findings_intro),
+        what: words.check,
+        count: words.findings,
+        label: check_label,
+    };
+    problems_section(lang, &table, findings, port_name)
+}
+
+fn problems_section(
+    lang: Lang,
+    table: &ProblemTable,
+    groups: &[ProblemGroup],
     port_name: &dyn Fn(&str) -> String,
 ) -> AnyView {
     let words = text(lang);
     let labels = lang.labels();
-    if findings.is_empty() {
+    let title_id = format!("{}-title", table.id);
+    let labelled_by = title_id.clone();
+    if groups.is_empty() {
         return view! {
-            <section aria-labelledby="findings-title">
-                <h2 id="findings-title">{words.findings_title}</h2>
-                <p>{words.findings_none}</p>
+            <section aria-labelledby=labelled_by>
+                <h2 id=title_id>{table.title}</h2>
+                <p>{table.none}</p>
             </section>
         }
         .into_any();
     }
-    let rows = findings
+    let rows = groups
         .iter()
-        .map(|f| {
-            let port = f
+        .map(|g| {
+            let port = g
                 .port
                 .as_deref()
                 .map_or_else(|| words.not_named.to_string(), port_name);
             view! {
                 <tr>
-                    <th scope="row">{lang.agency(&f.agency)}</th>
+                    <th scope="row">{lang.agency(&g.agency)}</th>
                     <td>{port}</td>
-                    <td>{check_label(lang, &f.check)}</td>
-                    <td class="num">{lang.count(f.findings)}</td>
-                    <td class="num">{lang.count(f.files)}</td>
-                    <td class="example" lang="en">{f.example.clone()}</td>
+                    <td>{(table.label)(lang, &g.what)}</td>
+                    <td class="num">{lang.count(g.count)}</td>
+                    <td class="num">{lang.count(g.files)}</td>
+                    <td class="example" lang="en">{g.example.clone()}</td>
                 </tr>
             }
         })
         .collect_view();
+    let intro = table
+        .intro
+        .map(|intro| view! { <p class="lead">{intro}</p> });
     view! {
-        <section aria-labelledby="findings-title">
-            <h2 id="findings-title">{words.findings_title}</h2>
-            <p class="lead">{words.findings_intro}</p>
+        <section aria-labelledby=labelled_by>
+            <h2 id=title_id>{table.title}</h2>
+            {intro}
             <div class="table-wrap">
                 <table>
                     <thead>
                         <tr>
                             <th scope="col">{words.agency}</th>
                             <th scope="col">{labels.entry_point}</th>
-                            <th scope="col">{words.check}</th>
-                            <th scope="col" class="num">{words.findings}</th>
+                            <th scope="col">{table.what}</th>
+                            <th scope="col" class="num">{table.count}</th>
                             <th scope="col" class="num">{words.files}</th>
                             <th scope="col">{words.example}</th>
                         </tr>
