@@ -11,24 +11,30 @@
 --   let through (cleared). Lanes in use are the counters and autogates that finished at
 --   least one traveller in the hour; processed per lane is processed / lanes in use.
 --   Arrivals per counter the authority reports staffed: kpi_throughput_staffed_hourly.
-WITH finished AS (
+WITH hours AS (
+    -- Grouped by the UTC hour first: the port's local time is then worked out once per
+    -- hour rather than once per traveller.
     SELECT
-        c.port,
-        c.lane,
-        c.outcome,
-        date_trunc('hour', c.cleared_at) AS hour_start,
-        port_local_time(date_trunc('hour', c.cleared_at), p.zone) AS local_start
-    FROM crossings c
-    JOIN ports p ON p.port = c.port
+        port,
+        date_trunc('hour', cleared_at) AS hour_start,
+        count(*) AS travellers_processed,
+        sum(CASE WHEN outcome = 'cleared' THEN 1 ELSE 0 END) AS travellers_cleared,
+        count(DISTINCT lane) AS lanes_in_use
+    FROM crossings
+    GROUP BY port, date_trunc('hour', cleared_at)
+),
+located AS (
+    SELECT h.*, port_local_time(h.hour_start, p.zone) AS local_start
+    FROM hours h
+    JOIN ports p ON p.port = h.port
 )
 SELECT
     port,
     CAST(split_part(local_start, ' ', 1) AS DATE) AS local_date,
     CAST(split_part(split_part(local_start, ' ', 2), ':', 1) AS INT) AS local_hour,
     hour_start,
-    count(*) AS travellers_processed,
-    sum(CASE WHEN outcome = 'cleared' THEN 1 ELSE 0 END) AS travellers_cleared,
-    count(DISTINCT lane) AS lanes_in_use,
-    CAST(count(*) AS DOUBLE) / count(DISTINCT lane) AS processed_per_lane
-FROM finished
-GROUP BY port, local_start, hour_start
+    travellers_processed,
+    travellers_cleared,
+    lanes_in_use,
+    CAST(travellers_processed AS DOUBLE) / lanes_in_use AS processed_per_lane
+FROM located
