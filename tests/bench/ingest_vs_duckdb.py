@@ -38,6 +38,8 @@ import sys, duckdb
 threads, out_dir, files = sys.argv[1], sys.argv[2], sys.argv[3:]
 con = duckdb.connect()
 con.execute(f"SET threads = {threads}")
+# DuckDB draws a progress bar on standard output for long statements; only the count may go there.
+con.execute("SET enable_progress_bar = false")
 rows = 0
 for n, path in enumerate(files):
     if path.endswith(".jsonl"):
