@@ -37,8 +37,9 @@ WITH stage_groups AS (
     -- One pass over the matched travellers (a view that is costly to compute, and that a
     -- second reference would compute again), each row taken twice: for its port and date
     -- (group_key '', the clock gaps) and for its flight (group_key the flight, the
-    -- medians). The two-row list comes first so that the cross join repeats it along each
-    -- batch of travellers rather than a batch per traveller.
+    -- medians; ingest rejects an empty flight_id, so '' is no flight's). The two-row list
+    -- comes first so that the cross join repeats it along each batch of travellers rather
+    -- than a batch per traveller.
     SELECT
         t.port,
         t.local_date,
