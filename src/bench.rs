@@ -71,6 +71,13 @@ pub async fn run(lake: &str, queries: &Path, runs: u32, export: Option<&Path>) -
             shown.join(",")
         );
     }
+    let footers = warehouse.footer_cache();
+    eprintln!(
+        "footer cache: {} files, {:.1} MiB of {:.0} MiB",
+        footers.files,
+        footers.bytes as f64 / f64::from(1 << 20),
+        footers.budget as f64 / f64::from(1 << 20)
+    );
     Ok(())
 }
 

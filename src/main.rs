@@ -434,7 +434,8 @@ async fn run(cli: Cli) -> Result<()> {
                 Warehouse::open(&lake)
                     .await?
                     .with_query_limits(query_limits(&config)?)
-                    .with_rollup_cache_budget(rollup_cache_budget(&config)),
+                    .with_rollup_cache_budget(rollup_cache_budget(&config))
+                    .with_footer_cache_budget(footer_cache_budget(&config)),
                 &config,
             )?);
             let sign_in = sign_in_of(&config)?;
@@ -558,7 +559,8 @@ async fn run_shell(
 ) -> Result<()> {
     let mut warehouse = Warehouse::open(lake)
         .await?
-        .with_rollup_cache_budget(rollup_cache_budget(config));
+        .with_rollup_cache_budget(rollup_cache_budget(config))
+        .with_footer_cache_budget(footer_cache_budget(config));
     let Some(spec) = spec else {
         return shell::run(shell::Runner::Lake(Arc::new(warehouse)), format).await;
     };
@@ -935,6 +937,19 @@ fn rollup_cache_budget(config: &Config) -> usize {
         .map_or(gerbang_query::rollup::DEFAULT_CACHE_BUDGET, |mib| {
             usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
         })
+}
+
+/// The bytes of decoded Parquet footers a long-running process keeps in memory: `[query]
+/// footer_cache_mib`, 256 MiB when not configured, 0 for none.
+fn footer_cache_budget(config: &Config) -> usize {
+    config
+        .query
+        .as_ref()
+        .and_then(|q| q.footer_cache_mib)
+        .map_or(
+            gerbang_query::warehouse::DEFAULT_FOOTER_CACHE_BUDGET,
+            |mib| usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
+        )
 }
 
 /// Who may sign in to `gerbang serve`: the accounts file of `[auth] users_file`, followed

@@ -19,6 +19,8 @@
 //! memory_limit_mib = 1024
 //! # Decoded rollups kept in memory for the pages (0 turns it off).
 //! rollup_cache_mib = 512
+//! # Decoded Parquet footers kept in memory, so queries do not read them again (0: off).
+//! footer_cache_mib = 256
 //!
 //! # Accounts: who may sign in, with argon2 password hashes and API token hashes.
 //! # Managed with `gerbang user`; never commit a real file.
@@ -75,6 +77,9 @@ pub struct QueryConfig {
     /// Memory the server keeps decoded rollup objects in, shared by every query; 0 reads
     /// them from the lake every time.
     pub rollup_cache_mib: Option<u64>,
+    /// Memory the server keeps decoded Parquet footers in, shared by every query; 0 reads
+    /// each file's footer on every query.
+    pub footer_cache_mib: Option<u64>,
 }
 
 /// Where the accounts live and how long a browser session lasts.
@@ -188,6 +193,7 @@ mod tests {
         assert_eq!(query.time_limit_seconds, Some(60));
         assert_eq!(query.memory_limit_mib, Some(1024));
         assert_eq!(query.rollup_cache_mib, Some(512));
+        assert_eq!(query.footer_cache_mib, Some(256));
         assert_eq!(
             config.auth.expect("[auth]").users_file,
             PathBuf::from("/etc/gerbang/users.toml")

@@ -336,4 +336,47 @@ mod tests {
         );
         assert_eq!(files_scanned(&warehouse, view).await, 2);
     }
+
+    #[tokio::test]
+    async fn footers_are_read_once_and_kept_within_the_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake =
+            lake_with_partitions(dir.path(), &[("CGK", "2026-10-19"), ("DPS", "2026-10-20")]).await;
+        let open = || {
+            Warehouse::open_lake(
+                lake.clone(),
+                PortRegistry::embedded(),
+                MouTargets::embedded(),
+            )
+        };
+        let query = "SELECT port, count(*) FROM crossings GROUP BY port";
+
+        let warehouse = open().await.unwrap();
+        let opened = warehouse.footer_cache();
+        assert_eq!(opened.budget, crate::warehouse::DEFAULT_FOOTER_CACHE_BUDGET);
+        warehouse.sql(query).await.unwrap();
+        let first = warehouse.footer_cache();
+        assert_eq!(
+            first.files,
+            opened.files + 2,
+            "both crossings files' footers"
+        );
+        assert!(first.bytes > 0 && first.bytes <= first.budget, "{first:?}");
+        warehouse.sql(query).await.unwrap();
+        let second = warehouse.footer_cache();
+        assert_eq!(second.files, first.files, "nothing new to keep");
+        assert!(second.hits >= first.hits + 2, "{first:?} then {second:?}");
+
+        let without = open().await.unwrap().with_footer_cache_budget(0);
+        without.sql(query).await.unwrap();
+        assert_eq!(
+            without.footer_cache(),
+            crate::warehouse::FooterCacheUsage {
+                files: 0,
+                bytes: 0,
+                hits: 0,
+                budget: 0
+            }
+        );
+    }
 }

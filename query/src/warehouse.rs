@@ -10,6 +10,7 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::datasource::MemTable;
 use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use gerbang_ingest::feeds::Feed;
 use gerbang_ingest::lake::{Lake, Snapshot};
@@ -22,6 +23,28 @@ use crate::lake_table::LakeTable;
 use crate::rollup;
 use crate::targets::MouTargets;
 use crate::udf;
+
+/// The bytes of decoded Parquet footers (file metadata, statistics, page indexes) a
+/// warehouse keeps in memory by default, shared by every query and user: 256 MiB.
+///
+/// Without them every query reads and decodes the footer of each file it scans again. A
+/// national year at scale 1 has about 8,000 crossings files; loading their footers was
+/// half of a plain scan's time (see `BENCHMARKS.md`). DataFusion's own default, 50 MB, holds
+/// only part of them, and it evicts the least recently used, so a full scan kept missing.
+pub const DEFAULT_FOOTER_CACHE_BUDGET: usize = 256 << 20;
+
+/// What the footer cache holds: see [`Warehouse::footer_cache`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FooterCacheUsage {
+    /// Files whose footer is held.
+    pub files: usize,
+    /// Bytes those footers take, as DataFusion accounts them.
+    pub bytes: usize,
+    /// Times a query found a footer here instead of reading it from its file.
+    pub hits: usize,
+    /// The most bytes it may hold.
+    pub budget: usize,
+}
 
 /// A queryable view of the lake at one version, with the KPI library registered.
 ///
@@ -72,7 +95,7 @@ impl Warehouse {
         targets: MouTargets,
     ) -> Result<Warehouse> {
         let snapshot = lake.snapshot().await?;
-        let ctx = new_context();
+        let ctx = new_context()?;
         ctx.register_object_store(lake.store_url(), lake.store());
         for table in Table::ALL {
             let provider = LakeTable::new(&lake, table, snapshot.files(table.name()))?;
@@ -103,7 +126,7 @@ impl Warehouse {
         registry: PortRegistry,
         targets: MouTargets,
     ) -> Result<Warehouse> {
-        let ctx = new_context();
+        let ctx = new_context()?;
         for table in Table::ALL {
             if !tables.iter().any(|(name, _)| name == table.name()) {
                 let empty = MemTable::try_new(table.schema(), vec![vec![]])?;
@@ -222,6 +245,35 @@ impl Warehouse {
         self
     }
 
+    /// Sets how many bytes of decoded Parquet footers the warehouse keeps in memory (see
+    /// [`DEFAULT_FOOTER_CACHE_BUDGET`]); 0 reads each file's footer on every query.
+    /// Per-user sessions share the same cache.
+    pub fn with_footer_cache_budget(self, bytes: usize) -> Warehouse {
+        self.footer_cache_handle().update_cache_limit(bytes);
+        self
+    }
+
+    /// How many footers the footer cache holds, and how many bytes they take.
+    pub fn footer_cache(&self) -> FooterCacheUsage {
+        let cache = self.footer_cache_handle();
+        let entries = cache.list_entries();
+        FooterCacheUsage {
+            files: entries.len(),
+            bytes: entries.values().map(|entry| entry.size_bytes).sum(),
+            hits: entries.values().map(|entry| entry.hits).sum(),
+            budget: cache.cache_limit(),
+        }
+    }
+
+    fn footer_cache_handle(
+        &self,
+    ) -> Arc<datafusion::execution::cache::cache_manager::FileMetadataCache> {
+        self.ctx
+            .runtime_env()
+            .cache_manager
+            .get_file_metadata_cache()
+    }
+
     /// The decoded rollup objects kept in memory.
     pub fn rollup_cache(&self) -> &rollup::RollupCache {
         &self.rollup_cache
@@ -246,15 +298,19 @@ impl Warehouse {
     }
 }
 
-fn new_context() -> SessionContext {
+fn new_context() -> Result<SessionContext> {
     let config = SessionConfig::new()
         .with_information_schema(true)
         .with_default_catalog_and_schema("gerbang", "public");
+    let runtime = RuntimeEnvBuilder::new()
+        .with_metadata_cache_limit(DEFAULT_FOOTER_CACHE_BUDGET)
+        .build_arc()?;
     let state = SessionStateBuilder::new()
         .with_config(config)
+        .with_runtime_env(runtime)
         .with_default_features()
         .build();
-    SessionContext::new_with_state(state)
+    Ok(SessionContext::new_with_state(state))
 }
 
 fn register_batch(ctx: &SessionContext, name: &str, batch: RecordBatch) -> Result<()> {
