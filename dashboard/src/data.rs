@@ -496,12 +496,16 @@ impl Source {
         }
     }
 
-    /// The table to read the clearance minutes of `percentile(p)` from, with any condition
-    /// it needs first (`AND …` conditions go after it).
-    fn clearance_rows(self) -> &'static str {
+    /// The table to read the clearance minutes of `percentile(p)` from for the travellers
+    /// `filters` selects, with any condition it needs first (`AND …` conditions go after
+    /// it).
+    fn clearance_rows(self, filters: &Filters) -> String {
         match self {
-            Source::Exact => "crossing_times WHERE true",
-            Source::Histograms => "rollup_wait_histogram WHERE measure = 'clearance'",
+            Source::Exact => "crossing_times WHERE true".to_string(),
+            Source::Histograms => format!(
+                "{} WHERE measure = 'clearance'",
+                wait_histograms(filters.crossing_conditions(None).is_empty())
+            ),
         }
     }
 
@@ -529,9 +533,21 @@ impl Source {
 /// verdict differ.
 const EXACT_NEAR_TARGET_MINUTES: f64 = 1.0;
 
-/// Every UTC hour whose queue waits are in the histograms, with the local date and hour it
-/// starts on and whether it is a bottleneck hour, restricted by `conditions` (`AND …` on
-/// the columns of `rollup_wait_histogram` aliased `h`).
+/// The wait histograms to read: the port-wide rollup (one row per hour and bucket) when
+/// every traveller of the port counts, the rollup by terminal, lane kind, direction and
+/// citizenship when some of them are chosen. Both give the same figures for a whole
+/// port; the port-wide one has far fewer rows.
+fn wait_histograms(whole_port: bool) -> &'static str {
+    if whole_port {
+        "rollup_wait_histogram_by_port"
+    } else {
+        "rollup_wait_histogram"
+    }
+}
+
+/// Every UTC hour of the period whose queue waits are in the histograms, with the local
+/// date and hour it starts on and whether it is a bottleneck hour, for every port (or
+/// `port`) and, when `filters` chooses one, for that terminal.
 ///
 /// This is `kpi_bottleneck_hours`' definition for traveller events (and
 /// `rollup_wait_hours`'), worked out from the same histogram rows `rollup_wait_hours`
@@ -540,25 +556,10 @@ const EXACT_NEAR_TARGET_MINUTES: f64 = 1.0;
 /// every day of the lake; here the condition is applied to the histogram rows, whose files
 /// are partitioned by local date. An hour of a zone with whole-hour offsets starts on one
 /// local date, so restricting its rows by local date keeps or drops the whole hour; a
-/// terminal condition gives the terminal's hours, as the views' terminal rows do. The
-/// counts over the threshold are exact: bucket `k` holds the minutes in `(k − 1, k]` and the
-/// threshold is a whole minute.
-pub fn bottleneck_hours_sql(conditions: &str) -> String {
-    format!(
-        "SELECT h.port, h.hour_start,
-                min(h.local_date) AS local_date, min(h.local_hour) AS local_hour,
-                CAST(sum(CASE WHEN h.bucket > m.wait_threshold_minutes THEN h.travellers
-                              ELSE 0 END) AS DOUBLE) / sum(h.travellers)
-                    > m.max_share_over_threshold AS is_bottleneck
-         FROM rollup_wait_histogram h JOIN mou_targets m ON m.port = h.port
-         WHERE h.measure = 'queue_wait'{conditions}
-         GROUP BY h.port, h.hour_start, m.max_share_over_threshold"
-    )
-}
-
-/// The `AND …` condition on histogram rows that keeps a port's (or a terminal's) hours
-/// within a period.
-pub fn bottleneck_conditions(period: &Period, port: Option<&str>, filters: &Filters) -> String {
+/// terminal condition gives the terminal's hours, as the views' terminal rows do. Without
+/// a terminal the port-wide histograms are read. The counts over the threshold are exact:
+/// bucket `k` holds the minutes in `(k − 1, k]` and the threshold is a whole minute.
+pub fn bottleneck_hours_sql(period: &Period, port: Option<&str>, filters: &Filters) -> String {
     let mut conditions = format!(" AND {}", period.sql_condition("h.local_date"));
     if let Some(port) = port {
         conditions.push_str(&format!(" AND h.port = {}", sql_text(port)));
@@ -566,7 +567,17 @@ pub fn bottleneck_conditions(period: &Period, port: Option<&str>, filters: &Filt
     if let Some(terminal) = &filters.terminal {
         conditions.push_str(&format!(" AND h.terminal = {}", sql_text(terminal)));
     }
-    conditions
+    format!(
+        "SELECT h.port, h.hour_start,
+                min(h.local_date) AS local_date, min(h.local_hour) AS local_hour,
+                CAST(sum(CASE WHEN h.bucket > m.wait_threshold_minutes THEN h.travellers
+                              ELSE 0 END) AS DOUBLE) / sum(h.travellers)
+                    > m.max_share_over_threshold AS is_bottleneck
+         FROM {} h JOIN mou_targets m ON m.port = h.port
+         WHERE h.measure = 'queue_wait'{conditions}
+         GROUP BY h.port, h.hour_start, m.max_share_over_threshold",
+        wait_histograms(filters.terminal.is_none())
+    )
 }
 
 /// The period's figures of every Indonesian port (or of `only` that one), by port code,
@@ -605,14 +616,15 @@ pub async fn port_weeks(
     let traffic_port = only
         .map(|code| format!(" AND port = {}", sql_text(code)))
         .unwrap_or_default();
-    let hours = bottleneck_hours_sql(&bottleneck_conditions(&fortnight_period, only, filters));
+    let hours = bottleneck_hours_sql(&fortnight_period, only, filters);
+    let histograms = wait_histograms(travellers.is_empty());
     let sql = format!(
         "WITH traffic AS (
             SELECT port, week, sum(travellers) AS travellers,
                    percentile_from_histogram(bucket, travellers, min_minutes, max_minutes, 0.9)
                        AS clearance_p90
             FROM (SELECT port, bucket, travellers, min_minutes, max_minutes, {label} AS week
-                  FROM rollup_wait_histogram
+                  FROM {histograms}
                   WHERE measure = 'clearance' AND {fortnight}{traffic_port}{travellers})
             GROUP BY port, week
         ), bottlenecks AS (
@@ -763,7 +775,7 @@ pub async fn hourly_clearance_p90(
          GROUP BY port, local_date, local_hour
          ORDER BY port, local_date, local_hour",
         source.percentile(0.9),
-        source.clearance_rows(),
+        source.clearance_rows(filters),
         listed.join(", "),
         period.sql_condition("local_date"),
         travellers
@@ -801,7 +813,7 @@ pub async fn clearance_days(
     let source = source.for_viewer(viewer);
     let in_period = period.sql_condition("local_date");
     let travellers = filters.crossing_conditions(None);
-    let hours = bottleneck_hours_sql(&bottleneck_conditions(period, Some(port), filters));
+    let hours = bottleneck_hours_sql(period, Some(port), filters);
     let sql = format!(
         "WITH days AS (
             SELECT local_date, {count} AS travellers,
@@ -821,7 +833,7 @@ pub async fn clearance_days(
         p50 = source.percentile(0.5),
         p90 = source.percentile(0.9),
         p95 = source.percentile(0.95),
-        rows = source.clearance_rows(),
+        rows = source.clearance_rows(filters),
         port = sql_text(port),
     );
     let answer = Answer::ask(viewer, &sql).await?;

@@ -42,8 +42,7 @@ pub async fn wait_hours(
     port: &str,
     filters: &Filters,
 ) -> Result<Vec<WaitHour>> {
-    let hours =
-        data::bottleneck_hours_sql(&data::bottleneck_conditions(period, Some(port), filters));
+    let hours = data::bottleneck_hours_sql(period, Some(port), filters);
     let sql = format!(
         "WITH waits AS (
             SELECT local_date, local_hour, sum(counter_travellers) AS counted,

@@ -1807,11 +1807,7 @@ async fn bottleneck_hours_and_episodes_from_histograms_agree_with_the_kpi_views(
             terminal: terminal.map(str::to_string),
             ..Filters::default()
         };
-        let ours = crate::data::bottleneck_hours_sql(&crate::data::bottleneck_conditions(
-            &period,
-            Some("CGK"),
-            &filters,
-        ));
+        let ours = crate::data::bottleneck_hours_sql(&period, Some("CGK"), &filters);
         let place = terminal.map_or("terminal IS NULL".to_string(), |t| {
             format!("terminal = '{t}'")
         });

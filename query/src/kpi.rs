@@ -136,12 +136,20 @@ const SQL_FILES: &[(&str, &str)] = &[
         include_str!("../../sql/96_rollup_computed_wait_histogram.sql"),
     ),
     (
+        "96_rollup_computed_wait_histogram_by_port.sql",
+        include_str!("../../sql/96_rollup_computed_wait_histogram_by_port.sql"),
+    ),
+    (
         "96_rollup_crossings_hourly.sql",
         include_str!("../../sql/96_rollup_crossings_hourly.sql"),
     ),
     (
         "96_rollup_wait_histogram.sql",
         include_str!("../../sql/96_rollup_wait_histogram.sql"),
+    ),
+    (
+        "96_rollup_wait_histogram_by_port.sql",
+        include_str!("../../sql/96_rollup_wait_histogram_by_port.sql"),
     ),
     (
         "96_rollup_wait_hours.sql",

@@ -219,14 +219,14 @@ def between(column, first, last):
 
 
 def bottleneck_hours_sql(conditions):
-    """dashboard/src/data.rs `bottleneck_hours_sql`."""
+    """dashboard/src/data.rs `bottleneck_hours_sql` without a terminal filter."""
     return (
         "SELECT h.port, h.hour_start,\n"
         "        min(h.local_date) AS local_date, min(h.local_hour) AS local_hour,\n"
         "        CAST(sum(CASE WHEN h.bucket > m.wait_threshold_minutes THEN h.travellers\n"
         "                      ELSE 0 END) AS DOUBLE) / sum(h.travellers)\n"
         "            > m.max_share_over_threshold AS is_bottleneck\n"
-        " FROM rollup_wait_histogram h JOIN mou_targets m ON m.port = h.port\n"
+        " FROM rollup_wait_histogram_by_port h JOIN mou_targets m ON m.port = h.port\n"
         f" WHERE h.measure = 'queue_wait'{conditions}\n"
         " GROUP BY h.port, h.hour_start, m.max_share_over_threshold"
     )
@@ -244,7 +244,7 @@ def port_weeks_sql(first, last):
                    percentile_from_histogram(bucket, travellers, min_minutes, max_minutes, 0.9)
                        AS clearance_p90
             FROM (SELECT port, bucket, travellers, min_minutes, max_minutes, {label} AS week
-                  FROM rollup_wait_histogram
+                  FROM rollup_wait_histogram_by_port
                   WHERE measure = 'clearance' AND {fortnight})
             GROUP BY port, week
         ), bottlenecks AS (
@@ -283,7 +283,7 @@ def port_weeks_sql(first, last):
 def hourly_p90_sql(first, last, port):
     """dashboard/src/data.rs `hourly_clearance_p90` with Source::Histograms."""
     return f"""SELECT port, local_date, local_hour, percentile_from_histogram(bucket, travellers, min_minutes, max_minutes, 0.9) AS value
-         FROM rollup_wait_histogram WHERE measure = 'clearance' AND port IN ({sql_text(port)}) AND {between('local_date', first, last)}
+         FROM rollup_wait_histogram_by_port WHERE measure = 'clearance' AND port IN ({sql_text(port)}) AND {between('local_date', first, last)}
          GROUP BY port, local_date, local_hour
          ORDER BY port, local_date, local_hour"""
 
@@ -297,7 +297,7 @@ def clearance_days_sql(first, last, port):
     return f"""WITH days AS (
             SELECT local_date, sum(travellers) AS travellers,
                    {pct.format(0.5)} AS p50, {pct.format(0.9)} AS p90, {pct.format(0.95)} AS p95
-            FROM rollup_wait_histogram WHERE measure = 'clearance' AND port = {sql_text(port)} AND {between('local_date', first, last)}
+            FROM rollup_wait_histogram_by_port WHERE measure = 'clearance' AND port = {sql_text(port)} AND {between('local_date', first, last)}
             GROUP BY local_date
         ), bottlenecks AS (
             SELECT local_date, CAST(count(*) AS DOUBLE) AS bottleneck_hours
@@ -586,6 +586,7 @@ def duckdb_connection(lake, export, views):
     for kind, table in (
         ("crossings_hourly", "rollup_stored_crossings_hourly"),
         ("wait_histogram", "rollup_stored_wait_histogram"),
+        ("wait_histogram_by_port", "rollup_stored_wait_histogram_by_port"),
     ):
         stored = sorted((lake / "_rollups" / kind).rglob("*.parquet"))
         files_view(table, stored)

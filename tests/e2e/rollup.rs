@@ -144,6 +144,30 @@ fn assert_rollups_agree_with_raw(lake: &Path) {
     );
     assert!(differing_hours.is_empty(), "{differing_hours:?}");
 
+    // The port-wide histograms hold the traveller groups' histograms summed, row for row.
+    let groups_summed = "SELECT port, local_date, local_hour, hour_start, measure, bucket, \
+                                sum(travellers) AS travellers, min(min_minutes) AS low, \
+                                max(max_minutes) AS high \
+                         FROM rollup_wait_histogram GROUP BY 1, 2, 3, 4, 5, 6";
+    let port_wide = "SELECT port, local_date, local_hour, hour_start, measure, bucket, \
+                            travellers, min_minutes, max_minutes FROM rollup_wait_histogram_by_port";
+    let port_rows = sql_rows(
+        lake,
+        "SELECT count(*), sum(travellers) = (SELECT sum(travellers) \
+                                             FROM rollup_wait_histogram) \
+         FROM rollup_wait_histogram_by_port",
+    );
+    assert!(
+        number(&port_rows[0][0]) > 0.0 && port_rows[0][1] == "true",
+        "{port_rows:?}"
+    );
+    let missing = sql_rows(lake, &format!("{groups_summed} EXCEPT ALL {port_wide}"));
+    let extra = sql_rows(lake, &format!("{port_wide} EXCEPT ALL {groups_summed}"));
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{missing:?} {extra:?}"
+    );
+
     let (days, worst_day) = compare_periods(
         lake,
         "kpi_clearance_daily_rollup",
@@ -235,12 +259,13 @@ fn rollups_agree_with_raw_data_refresh_only_touched_partitions_and_heal() {
         "0",
         "every partition reads its stored rollup"
     );
-    assert!(
-        number(&single(
-            lake,
-            "SELECT count(*) FROM rollup_stored_wait_histogram"
-        )) > 0.0
-    );
+    for stored in [
+        "rollup_stored_wait_histogram",
+        "rollup_stored_wait_histogram_by_port",
+    ] {
+        let rows = single(lake, &format!("SELECT count(*) FROM {stored}"));
+        assert!(number(&rows) > 0.0, "{stored}: {rows} rows");
+    }
     assert_rollups_agree_with_raw(lake);
 
     // A late correction file for a night already landed, and a new night at another port.
@@ -272,8 +297,8 @@ fn rollups_agree_with_raw_data_refresh_only_touched_partitions_and_heal() {
     let new: Vec<&String> = after.keys().filter(|p| !before.contains_key(*p)).collect();
     assert_eq!(
         new.len(),
-        4,
-        "two rollups for each touched partition: {new:?}"
+        6,
+        "three rollups for each touched partition: {new:?}"
     );
     assert!(
         new.iter().all(|p| touched.iter().any(|t| p.contains(t))),

@@ -65,9 +65,10 @@ const REFERENCE_TABLES: [&str; 4] = [
 /// partitions without a fresh rollup, and the fresh stored rollups. Here every partition
 /// counts as without one, so the first is every crossing and the others are empty.
 const ROLLUP_SOURCE_TABLE: &str = "rollup_source_crossings";
-const ROLLUP_STORED_TABLES: [&str; 2] = [
+const ROLLUP_STORED_TABLES: [&str; 3] = [
     "rollup_stored_crossings_hourly",
     "rollup_stored_wait_histogram",
+    "rollup_stored_wait_histogram_by_port",
 ];
 
 /// Errors of the Ballista path, each written for the administrator who ran it.

@@ -1,18 +1,19 @@
-//! Rollups: hourly traveller counts and one-minute wait histograms, kept in the lake next
-//! to the raw crossings so that KPIs over weeks and months read thousands of rows instead
-//! of millions.
+//! Rollups: hourly traveller counts and one-minute wait histograms (by traveller group,
+//! and for the whole port), kept in the lake next to the raw crossings so that KPIs over
+//! weeks and months read thousands of rows instead of millions.
 //!
 //! Layout below the lake's root, partitioned like the raw data:
 //! ```text
 //! _rollups/crossings_hourly/port=CGK/local_date=2026-10-01/part-<fingerprint>.parquet
 //! _rollups/wait_histogram/port=CGK/local_date=2026-10-01/part-<fingerprint>.parquet
+//! _rollups/wait_histogram_by_port/port=CGK/local_date=2026-10-01/part-<fingerprint>.parquet
 //! ```
 //! A partition's rollups are computed with the SQL of `sql/96_rollup_computed_*.sql` from
 //! exactly the crossings files the commit log names for that port and local date. The
 //! fingerprint in the object's name is a hash of those files' paths and of that SQL; the
 //! object's Parquet metadata also lists the files. So:
 //! - one `LIST` of `_rollups/` tells which partitions are fresh for a snapshot: those whose
-//!   two objects carry the fingerprint the snapshot gives. An ingest run makes the
+//!   objects carry the fingerprint the snapshot gives. An ingest run makes the
 //!   partitions it touched stale, and so does a change to the rollup SQL;
 //! - each object is written with a single put, which object stores make atomic, under a
 //!   name no other source set uses, so a crash between an ingest commit and the rollup
@@ -88,7 +89,7 @@ struct Kind {
     order: &'static [&'static str],
 }
 
-const KINDS: [Kind; 2] = [
+const KINDS: [Kind; 3] = [
     Kind {
         dir: "crossings_hourly",
         computed_view: "rollup_crossings_hourly_computed",
@@ -115,7 +116,18 @@ const KINDS: [Kind; 2] = [
             "bucket",
         ],
     },
+    // Made from the wait histogram's rows of the same partition (its computed view reads
+    // `rollup_wait_histogram_computed`), so it comes after it.
+    Kind {
+        dir: "wait_histogram_by_port",
+        computed_view: "rollup_wait_histogram_by_port_computed",
+        stored_table: "rollup_stored_wait_histogram_by_port",
+        order: &["measure", "hour_start", "bucket"],
+    },
 ];
+
+/// How many rollup tables there are.
+const KIND_COUNT: usize = KINDS.len();
 
 /// A rollup partition: one port's local date, as the raw crossings are partitioned.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -188,7 +200,7 @@ pub enum RollupProgress<'a> {
 pub struct Rollups {
     lake: Lake,
     snapshot: Snapshot,
-    computed_sql: [&'static str; 2],
+    computed_sql: [&'static str; KIND_COUNT],
     expected: BTreeMap<Partition, Sources>,
     /// The objects found, by rollup kind and partition: one per partition, unless a
     /// refresh died between writing a new one and deleting the old.
@@ -242,7 +254,7 @@ impl Rollups {
         self.expected.keys().cloned().collect()
     }
 
-    /// Whether both rollups of `partition` were computed from its current files.
+    /// Whether every rollup of `partition` was computed from its current files.
     pub fn is_fresh(&self, partition: &Partition) -> bool {
         let Some(sources) = self.expected.get(partition) else {
             return false;
@@ -417,7 +429,7 @@ impl Rollups {
         Ok(())
     }
 
-    /// Computes and writes both rollups of one partition.
+    /// Computes and writes every rollup of one partition.
     async fn write_partition(&self, partition: &Partition) -> Result<Vec<StoredObject>> {
         let Some(sources) = self.expected.get(partition) else {
             return Ok(Vec::new());
@@ -449,7 +461,11 @@ impl Rollups {
                 .await?;
             let schema = plan.schema();
             let batches = collect(plan, ctx.task_ctx()).await?;
-            let bytes = parquet_bytes(schema, &batches, metadata.clone())?;
+            let bytes = parquet_bytes(Arc::clone(&schema), &batches, metadata.clone())?;
+            // A later kind may be made from this one's rows: it reads them under the
+            // name of this kind's computed view, rather than computing them again.
+            let rows = MemTable::try_new(schema, vec![batches])?;
+            ctx.register_table(kind.computed_view, Arc::new(rows))?;
             let relative = format!(
                 "{}/part-{}.parquet",
                 partition.folder(kind),
@@ -570,8 +586,8 @@ pub(crate) async fn register(
     let source = LakeTable::new(lake, Table::Crossings, pending)?;
     replace_table(ctx, SOURCE_TABLE, Arc::new(source))?;
     let store_url = ObjectStoreUrl::parse(lake.store_url().as_str())?;
-    for (index, kind) in KINDS.iter().enumerate() {
-        let schema = computed_schema(ctx, rollups.computed_sql[index]).await?;
+    let schemas = computed_schemas(ctx, &rollups.computed_sql).await?;
+    for ((index, kind), schema) in KINDS.iter().enumerate().zip(schemas) {
         let files = rollups
             .expected
             .iter()
@@ -595,9 +611,8 @@ pub(crate) async fn register(
 pub(crate) async fn register_without_lake(ctx: &SessionContext) -> Result<()> {
     let crossings = ctx.table_provider(Table::Crossings.name()).await?;
     replace_table(ctx, SOURCE_TABLE, crossings)?;
-    let computed_sql = computed_sql()?;
-    for (index, kind) in KINDS.iter().enumerate() {
-        let schema = computed_schema(ctx, computed_sql[index]).await?;
+    let schemas = computed_schemas(ctx, &computed_sql()?).await?;
+    for (kind, schema) in KINDS.iter().zip(schemas) {
         let empty = MemTable::try_new(schema, vec![vec![]])?;
         replace_table(ctx, kind.stored_table, Arc::new(empty))?;
     }
@@ -610,12 +625,28 @@ fn replace_table(ctx: &SessionContext, name: &str, table: Arc<dyn TableProvider>
     Ok(())
 }
 
-async fn computed_schema(ctx: &SessionContext, sql: &str) -> Result<SchemaRef> {
-    Ok(Arc::new(ctx.sql(sql).await?.schema().as_arrow().clone()))
+/// The schema of each rollup kind's rows, in the order of [`KINDS`]. The library's views
+/// are not registered yet when the rollups are, so each computed view's SQL is planned in
+/// a scratch context over the warehouse's source table, where every kind before it is an
+/// empty table under its view's name.
+async fn computed_schemas(
+    ctx: &SessionContext,
+    computed_sql: &[&str; KIND_COUNT],
+) -> Result<Vec<SchemaRef>> {
+    let scratch = SessionContext::new();
+    scratch.register_table(SOURCE_TABLE, ctx.table_provider(SOURCE_TABLE).await?)?;
+    let mut schemas = Vec::with_capacity(KIND_COUNT);
+    for (sql, kind) in computed_sql.iter().zip(&KINDS) {
+        let schema: SchemaRef = Arc::new(scratch.sql(sql).await?.schema().as_arrow().clone());
+        let empty = MemTable::try_new(Arc::clone(&schema), vec![vec![]])?;
+        scratch.register_table(kind.computed_view, Arc::new(empty))?;
+        schemas.push(schema);
+    }
+    Ok(schemas)
 }
 
-/// The SQL of the two computed rollup views, from the KPI library.
-fn computed_sql() -> Result<[&'static str; 2]> {
+/// The SQL of the computed rollup views, from the KPI library, in the order of [`KINDS`].
+fn computed_sql() -> Result<[&'static str; KIND_COUNT]> {
     let library = kpi::library()?;
     let find = |name: &str| {
         library
@@ -627,12 +658,16 @@ fn computed_sql() -> Result<[&'static str; 2]> {
                 message: format!("the rollup view {name} is missing from the library"),
             })
     };
-    Ok([find(KINDS[0].computed_view)?, find(KINDS[1].computed_view)?])
+    let mut found = [""; KIND_COUNT];
+    for (sql, kind) in found.iter_mut().zip(&KINDS) {
+        *sql = find(kind.computed_view)?;
+    }
+    Ok(found)
 }
 
 /// A hash of what a partition's rollups are made from: the rollup SQL and the partition's
 /// committed files (sorted). Sixteen hex digits are plenty to tell source sets apart.
-fn fingerprint(computed_sql: &[&str; 2], files: &[DataFile]) -> String {
+fn fingerprint(computed_sql: &[&str; KIND_COUNT], files: &[DataFile]) -> String {
     let mut hash = Sha256::new();
     hash.update(FORMAT.as_bytes());
     for sql in computed_sql {

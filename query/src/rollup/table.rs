@@ -278,9 +278,9 @@ mod tests {
 
     use crate::Warehouse;
 
-    /// Queries that read both stored rollups, filtered by port and date as the pages do,
+    /// Queries that read every stored rollup, filtered by port and date as the pages do,
     /// and over everything.
-    const QUERIES: [&str; 3] = [
+    const QUERIES: [&str; 4] = [
         "SELECT port, local_date, measure, sum(travellers) AS travellers, count(*) AS rows, \
          min(min_minutes) AS low, max(max_minutes) AS high FROM rollup_wait_histogram \
          GROUP BY port, local_date, measure ORDER BY port, local_date, measure",
@@ -289,6 +289,9 @@ mod tests {
          WHERE port = 'DPS' AND local_date = DATE '2026-10-06' \
          GROUP BY local_hour ORDER BY local_hour",
         "SELECT * FROM kpi_clearance_daily_rollup ORDER BY port, local_date",
+        "SELECT port, measure, sum(travellers) AS travellers, count(*) AS rows \
+         FROM rollup_wait_histogram_by_port WHERE local_date >= DATE '2026-10-05' \
+         GROUP BY port, measure ORDER BY port, measure",
     ];
 
     async fn answers(warehouse: &Warehouse) -> Vec<String> {
@@ -357,8 +360,8 @@ mod tests {
         // Every object was read and kept.
         let objects = objects_below(&dir.path().join("lake").join("_rollups"));
         assert!(
-            objects >= 8,
-            "two tables, two ports, two nights: {objects} objects"
+            objects >= 12,
+            "three tables, two ports, two nights: {objects} objects"
         );
         assert_eq!(cached.rollup_cache().len(), objects);
         assert!(cached.rollup_cache().used() > 0);
