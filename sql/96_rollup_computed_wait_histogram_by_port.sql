@@ -8,8 +8,8 @@
 -- definition: The rows of the stored rollup rollup_wait_histogram_by_port:
 --   rollup_wait_histogram_computed summed over terminal, lane kind, direction and
 --   citizenship, so a page about whole ports reads one row per hour and bucket instead of
---   one per traveller group. Travellers add up; the shortest and longest minutes of a
---   bucket are the smallest and largest of its groups'.
+--   one per traveller group. Travellers add up (a BIGINT, as the group histogram's); the
+--   shortest and longest minutes of a bucket are the smallest and largest of its groups'.
 SELECT
     port,
     local_date,
@@ -17,7 +17,7 @@ SELECT
     hour_start,
     measure,
     bucket,
-    sum(travellers) AS travellers,
+    CAST(sum(travellers) AS BIGINT) AS travellers,
     min(min_minutes) AS min_minutes,
     max(max_minutes) AS max_minutes
 FROM rollup_wait_histogram_computed

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, Date32Array, StringArray};
-use datafusion::arrow::compute::cast;
+use datafusion::arrow::compute::{cast, concat_batches};
 use datafusion::arrow::datatypes::{Date32Type, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::Session;
@@ -182,18 +182,24 @@ impl TableProvider for RollupTable {
         let target = state.config().target_partitions().max(1);
         if self.cache.takes(kept.iter().map(|f| f.bytes).sum()) {
             let batches = self.cached_batches(state, &kept).await?;
-            let mut partitions: Vec<Vec<RecordBatch>> =
-                vec![Vec::new(); target.min(batches.len()).max(1)];
-            let count = partitions.len();
+            let schema = match projection {
+                Some(indices) => Arc::new(self.schema.project(indices)?),
+                None => Arc::clone(&self.schema),
+            };
+            let count = target.min(batches.len()).max(1);
+            let mut partitions: Vec<Vec<RecordBatch>> = vec![Vec::new(); count];
             for (index, batch) in batches.into_iter().enumerate() {
+                let batch = match projection {
+                    Some(indices) => batch.project(indices)?,
+                    None => batch,
+                };
                 partitions[index % count].push(batch);
             }
-            let source = MemorySourceConfig::try_new(
-                &partitions,
-                Arc::clone(&self.schema),
-                projection.cloned(),
-            )?
-            .with_limit(limit);
+            let partitions = partitions
+                .into_iter()
+                .map(|batches| coalesced(&schema, batches))
+                .collect::<Result<Vec<_>>>()?;
+            let source = MemorySourceConfig::try_new(&partitions, schema, None)?.with_limit(limit);
             return Ok(DataSourceExec::from_data_source(source));
         }
         let files: Vec<PartitionedFile> = kept
@@ -224,6 +230,32 @@ impl TableProvider for RollupTable {
         // Partition values are stored in the files too; pruning only saves reading.
         Ok(vec![TableProviderFilterPushDown::Inexact; filters.len()])
     }
+}
+
+/// Rows per batch a scan from memory hands on. A rollup object holds one port's day, often
+/// a few hundred rows, and every operator above the scan pays a cost per batch: a page over
+/// 28 days of every port would otherwise pass on some 1,500 small batches.
+const SCAN_BATCH_ROWS: usize = 8192;
+
+/// `batches` put together into batches of at least [`SCAN_BATCH_ROWS`] rows (the last one
+/// may be smaller), in order.
+fn coalesced(schema: &SchemaRef, batches: Vec<RecordBatch>) -> Result<Vec<RecordBatch>> {
+    let mut out = Vec::new();
+    let mut pending = Vec::new();
+    let mut rows = 0;
+    for batch in batches {
+        rows += batch.num_rows();
+        pending.push(batch);
+        if rows >= SCAN_BATCH_ROWS {
+            out.push(concat_batches(schema, &pending)?);
+            pending.clear();
+            rows = 0;
+        }
+    }
+    if !pending.is_empty() {
+        out.push(concat_batches(schema, &pending)?);
+    }
+    Ok(out)
 }
 
 /// Reads and decodes the rollup object at `path`, in the table's `schema` (the Parquet path
