@@ -921,35 +921,30 @@ fn query_limits(config: &Config) -> Result<QueryLimits> {
     }
     Ok(QueryLimits {
         timeout: seconds.map_or(defaults.timeout, Duration::from_secs),
-        memory_bytes: mib.map_or(defaults.memory_bytes, |mib| {
-            usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
-        }),
+        memory_bytes: mib.map_or(defaults.memory_bytes, mib_in_bytes),
     })
 }
 
 /// The bytes of decoded rollups a long-running process keeps in memory: `[query]
 /// rollup_cache_mib`, 512 MiB when not configured, 0 for none.
 fn rollup_cache_budget(config: &Config) -> usize {
-    config
-        .query
-        .as_ref()
-        .and_then(|q| q.rollup_cache_mib)
-        .map_or(gerbang_query::rollup::DEFAULT_CACHE_BUDGET, |mib| {
-            usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
-        })
+    let mib = config.query.as_ref().and_then(|q| q.rollup_cache_mib);
+    mib.map_or(gerbang_query::rollup::DEFAULT_CACHE_BUDGET, mib_in_bytes)
 }
 
 /// The bytes of decoded Parquet footers a long-running process keeps in memory: `[query]
 /// footer_cache_mib`, 256 MiB when not configured, 0 for none.
 fn footer_cache_budget(config: &Config) -> usize {
-    config
-        .query
-        .as_ref()
-        .and_then(|q| q.footer_cache_mib)
-        .map_or(
-            gerbang_query::warehouse::DEFAULT_FOOTER_CACHE_BUDGET,
-            |mib| usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
-        )
+    let mib = config.query.as_ref().and_then(|q| q.footer_cache_mib);
+    mib.map_or(
+        gerbang_query::warehouse::DEFAULT_FOOTER_CACHE_BUDGET,
+        mib_in_bytes,
+    )
+}
+
+/// A size configured in MiB, in bytes (as many as a `usize` holds at the most).
+fn mib_in_bytes(mib: u64) -> usize {
+    usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
 }
 
 /// Who may sign in to `gerbang serve`: the accounts file of `[auth] users_file`, followed

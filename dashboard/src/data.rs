@@ -504,7 +504,7 @@ impl Source {
             Source::Exact => "crossing_times WHERE true".to_string(),
             Source::Histograms => format!(
                 "{} WHERE measure = 'clearance'",
-                wait_histograms(filters.crossing_conditions(None).is_empty())
+                wait_histograms(filters.selects_every_traveller())
             ),
         }
     }
@@ -617,7 +617,7 @@ pub async fn port_weeks(
         .map(|code| format!(" AND port = {}", sql_text(code)))
         .unwrap_or_default();
     let hours = bottleneck_hours_sql(&fortnight_period, only, filters);
-    let histograms = wait_histograms(travellers.is_empty());
+    let histograms = wait_histograms(filters.selects_every_traveller());
     let sql = format!(
         "WITH traffic AS (
             SELECT port, week, sum(travellers) AS travellers,

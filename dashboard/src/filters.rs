@@ -216,6 +216,12 @@ impl Filters {
             .join("&")
     }
 
+    /// Whether every traveller of a port counts: no terminal, lane kind, citizenship or
+    /// direction is chosen.
+    pub fn selects_every_traveller(&self) -> bool {
+        self.terminal.is_none() && !self.beyond_bottleneck_grain()
+    }
+
     /// Whether a filter that bottleneck hours cannot follow is set: bottleneck hours are
     /// defined per port and terminal, never per lane kind, citizenship or direction.
     pub fn beyond_bottleneck_grain(&self) -> bool {
@@ -351,6 +357,32 @@ mod tests {
 
     fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a valid date")
+    }
+
+    #[test]
+    fn dates_and_the_meeting_mode_keep_every_traveller_and_any_traveller_filter_does_not() {
+        let ports = PortRegistry::embedded();
+        let every = [
+            Param::From,
+            Param::To,
+            Param::Mode,
+            Param::Terminal,
+            Param::Lane,
+            Param::Citizenship,
+            Param::Direction,
+        ];
+        let parse = |query: &str| Filters::parse(Some(query), &every, &ports);
+        let dates = parse("from=2026-10-01&to=2026-10-20&mode=meeting");
+        assert!(dates.meeting && dates.from.is_some() && dates.to.is_some());
+        assert!(dates.selects_every_traveller());
+        for chosen in [
+            "terminal=T3",
+            "lane=autogate",
+            "citizenship=citizen",
+            "direction=arrival",
+        ] {
+            assert!(!parse(chosen).selects_every_traveller(), "{chosen}");
+        }
     }
 
     #[test]
