@@ -107,7 +107,7 @@ impl RollupCache {
     /// Keeps the decoded object at `path`, dropping the least recently used objects while
     /// the budget is exceeded. An object larger than the whole budget is not kept.
     pub(crate) fn insert(&self, path: &str, batches: Arc<[RecordBatch]>) {
-        let bytes = batches.iter().map(RecordBatch::get_array_memory_size).sum();
+        let bytes = batches.iter().map(held_bytes).sum();
         let budget = self.budget();
         if bytes > budget {
             return;
@@ -136,6 +136,21 @@ impl RollupCache {
 }
 
 /// Drops the least recently used objects until `used` is within `budget`.
+/// The bytes `batch` holds. The batches of an object may be slices of one batch, so each
+/// counts its own rows' share rather than the whole buffers it points into.
+fn held_bytes(batch: &RecordBatch) -> usize {
+    batch
+        .columns()
+        .iter()
+        .map(|column| {
+            column
+                .to_data()
+                .get_slice_memory_size()
+                .unwrap_or_else(|_| column.get_array_memory_size())
+        })
+        .sum()
+}
+
 fn evict(state: &mut State, budget: usize) {
     if state.used <= budget {
         return;
@@ -169,8 +184,23 @@ mod tests {
     fn object(rows: i64) -> (Arc<[RecordBatch]>, usize) {
         let column: ArrayRef = Arc::new(Int64Array::from_iter_values(0..rows));
         let batch = RecordBatch::try_from_iter([("n", column)]).unwrap();
-        let bytes = batch.get_array_memory_size();
+        let bytes = super::held_bytes(&batch);
         (Arc::from(vec![batch]), bytes)
+    }
+
+    #[test]
+    fn slices_of_one_batch_count_their_own_rows_not_the_whole_buffers() {
+        let (whole, size) = object(1000);
+        assert_eq!(size, 1000 * 8);
+        let halves: Arc<[RecordBatch]> =
+            Arc::from(vec![whole[0].slice(0, 500), whole[0].slice(500, 500)]);
+        let cache = RollupCache::new(size * 3);
+        cache.insert("halves", halves);
+        assert_eq!(
+            cache.used(),
+            size,
+            "two halves hold one batch's bytes, not two"
+        );
     }
 
     #[test]
