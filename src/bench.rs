@@ -1,7 +1,8 @@
 //! `gerbang bench-queries`: times SQL statements inside one process, for the benchmark
 //! suite (`tests/bench/suite.py`). Opening the lake and registering its tables and views
-//! happens once and is reported on its own line; each statement is then planned, run and
-//! collected `--runs` times, and only that is timed. It is a measurement aid, not a user
+//! happens once and is reported on its own line, and so is reading the latest weeks of
+//! rollups into the rollup cache, as `gerbang serve` does when it starts; each statement is
+//! then planned, run and collected `--runs` times, and only that is timed. It is a measurement aid, not a user
 //! command, so it is hidden from `--help`.
 //!
 //! The statements file holds `-- name: <name>` lines, each followed by one statement:
@@ -52,6 +53,16 @@ pub async fn run(lake: &str, queries: &Path, runs: u32, export: Option<&Path>) -
     if let Some(folder) = export {
         export_tables(&warehouse, folder).await?;
     }
+    let warming = Instant::now();
+    let warmed = warehouse.warm_rollup_cache().await?;
+    eprintln!(
+        "read the latest {} days of rollups into the rollup cache, as the dashboard does: \
+         {} objects, {:.1} MiB, in {:.1} ms",
+        gerbang_query::rollup::WARM_DAYS,
+        warmed.objects,
+        warmed.bytes as f64 / f64::from(1 << 20),
+        elapsed_ms(warming)
+    );
     for statement in &statements {
         let mut timings = Vec::new();
         let mut rows = 0;

@@ -810,6 +810,8 @@ async fn serve(
         "Gerbang dashboard: http://{local}/  (lake version {}; Ctrl-C stops it)",
         warehouse.data_version()
     );
+    let warming = Arc::clone(&warehouse);
+    tokio::spawn(async move { schedule::warm_rollup_cache(&warming, "dashboard").await });
     gerbang_dashboard::serve(
         Arc::clone(&warehouse),
         sign_in,

@@ -129,7 +129,10 @@ pub async fn run_nightly(
                 }
                 match warehouse.refresh().await {
                     Ok(version) => {
-                        eprintln!("nightly ingest: the dashboard now serves lake version {version}")
+                        eprintln!(
+                            "nightly ingest: the dashboard now serves lake version {version}"
+                        );
+                        warm_rollup_cache(&warehouse, "nightly ingest").await;
                     }
                     Err(e) => eprintln!(
                         "nightly ingest: the run committed but the dashboard could not read the new version, and keeps serving the previous one: {e}"
@@ -140,6 +143,26 @@ pub async fn run_nightly(
                 "nightly ingest failed, nothing of the run is visible and its files stay in the inbox for the next run: {e}"
             ),
         }
+    }
+}
+
+/// Reads the latest weeks of rollups into the warehouse's rollup cache, so that the
+/// dashboard's first visitor after a start or an ingest run gets the pages as fast as the
+/// next one; logs what it read, prefixed with `who`. A failure is only logged: the pages
+/// then read the rollups when asked.
+pub async fn warm_rollup_cache(warehouse: &Warehouse, who: &str) {
+    let started = std::time::Instant::now();
+    match warehouse.warm_rollup_cache().await {
+        Ok(warmed) => eprintln!(
+            "{who}: read the latest {} days of rollups into memory for the pages: {} objects, {:.0} MiB, in {:.1} s",
+            gerbang_query::rollup::WARM_DAYS,
+            warmed.objects,
+            warmed.bytes as f64 / f64::from(1 << 20),
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e) => eprintln!(
+            "{who}: could not read the latest rollups into memory ahead of the pages, which read them when asked: {e}"
+        ),
     }
 }
 

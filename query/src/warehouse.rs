@@ -33,6 +33,15 @@ use crate::udf;
 /// only part of them, and it evicts the least recently used, so a full scan kept missing.
 pub const DEFAULT_FOOTER_CACHE_BUDGET: usize = 256 << 20;
 
+/// What the rollup cache holds after [`Warehouse::warm_rollup_cache`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WarmedRollups {
+    /// Rollup objects held.
+    pub objects: usize,
+    /// Their decoded bytes.
+    pub bytes: usize,
+}
+
 /// What the footer cache holds: see [`Warehouse::footer_cache`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FooterCacheUsage {
@@ -66,6 +75,8 @@ pub struct Warehouse {
     views: Vec<ViewDefinition>,
     /// Decoded rollup objects, kept across the versions this warehouse serves.
     rollup_cache: Arc<rollup::RollupCache>,
+    /// The latest local date with stored rollups, in the version served.
+    latest_rollup_date: std::sync::Mutex<Option<chrono::NaiveDate>>,
     /// Sharing policies, query limits, the audit log and the principals' sessions.
     pub(crate) access: crate::policy::Access,
 }
@@ -102,11 +113,12 @@ impl Warehouse {
             ctx.register_table(table.name(), Arc::new(provider))?;
         }
         let rollup_cache = Arc::new(rollup::RollupCache::new(rollup::DEFAULT_CACHE_BUDGET));
-        rollup::register(&ctx, &lake, &snapshot, &rollup_cache).await?;
+        let latest_rollup_date = rollup::register(&ctx, &lake, &snapshot, &rollup_cache).await?;
         register_batch(&ctx, "ingest_runs", ingest_runs_batch(&snapshot)?)?;
         let mut warehouse = Warehouse {
             ctx,
             rollup_cache,
+            latest_rollup_date: std::sync::Mutex::new(latest_rollup_date),
             access: crate::policy::Access::new(Some(&lake))?,
             lake: Some(lake),
             version: AtomicU64::new(snapshot.version()),
@@ -156,6 +168,7 @@ impl Warehouse {
             targets,
             views: Vec::new(),
             rollup_cache: Arc::new(rollup::RollupCache::new(0)),
+            latest_rollup_date: std::sync::Mutex::new(None),
             access: crate::policy::Access::new(None)?,
         };
         warehouse.register_reference_and_views().await?;
@@ -229,13 +242,38 @@ impl Warehouse {
             self.ctx.deregister_table(table.name())?;
             self.ctx.register_table(table.name(), Arc::new(provider))?;
         }
-        rollup::register(&self.ctx, lake, &snapshot, &self.rollup_cache).await?;
+        let latest = rollup::register(&self.ctx, lake, &snapshot, &self.rollup_cache).await?;
+        *self.latest_rollup_date() = latest;
         self.ctx.deregister_table("ingest_runs")?;
         register_batch(&self.ctx, "ingest_runs", ingest_runs_batch(&snapshot)?)?;
         // A view holds the plan it was made with, tables included: make them again.
         self.create_views(&self.views).await?;
         self.version.store(snapshot.version(), Ordering::Release);
         Ok(snapshot.version())
+    }
+
+    /// Reads the stored rollups of the latest [`rollup::WARM_DAYS`] local dates into the
+    /// rollup cache, as far as its budget takes them, so that the first visitor of the
+    /// dashboard's pages after a start or an ingest run does not wait while hundreds of
+    /// objects are read and decoded. Returns what the cache holds afterwards.
+    pub async fn warm_rollup_cache(&self) -> Result<WarmedRollups> {
+        let latest = *self.latest_rollup_date();
+        if let Some(latest) = latest.filter(|_| self.rollup_cache.budget() > 0) {
+            for statement in rollup::warming_statements(latest) {
+                self.sql(&statement).await?;
+            }
+        }
+        Ok(WarmedRollups {
+            objects: self.rollup_cache.len(),
+            bytes: self.rollup_cache.used(),
+        })
+    }
+
+    fn latest_rollup_date(&self) -> std::sync::MutexGuard<'_, Option<chrono::NaiveDate>> {
+        // A plain value: a panic elsewhere cannot leave it half-written.
+        self.latest_rollup_date
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Sets how many bytes of decoded rollup objects the warehouse keeps in memory

@@ -576,7 +576,7 @@ pub(crate) async fn register(
     lake: &Lake,
     snapshot: &Snapshot,
     cache: &Arc<RollupCache>,
-) -> Result<()> {
+) -> Result<Option<NaiveDate>> {
     let rollups = Rollups::at(lake, snapshot.clone()).await?;
     let pending = rollups
         .expected
@@ -603,7 +603,38 @@ pub(crate) async fn register(
         let table = RollupTable::new(schema, store_url.clone(), files, Arc::clone(cache));
         replace_table(ctx, kind.stored_table, Arc::new(table))?;
     }
-    Ok(())
+    Ok(rollups
+        .expected
+        .keys()
+        .filter(|partition| rollups.is_fresh(partition))
+        .map(|partition| partition.local_date)
+        .max())
+}
+
+/// How many local dates, up to the latest, [`warming_statements`] read: the overview
+/// compares 28 days with the 28 before.
+pub const WARM_DAYS: u32 = 56;
+
+/// Statements that read every stored rollup object of the [`WARM_DAYS`] local dates up to
+/// `latest`, so that the rollup cache holds them before the dashboard's pages ask: the
+/// whole-port histograms last, as the pages read them most.
+pub(crate) fn warming_statements(latest: NaiveDate) -> Vec<String> {
+    let first = latest - chrono::Days::new(u64::from(WARM_DAYS - 1));
+    [
+        "wait_histogram",
+        "crossings_hourly",
+        "wait_histogram_by_port",
+    ]
+    .iter()
+    .filter_map(|dir| KINDS.iter().find(|kind| kind.dir == *dir))
+    .map(|kind| {
+        format!(
+            "SELECT count(*) FROM {} WHERE local_date >= DATE '{}'",
+            kind.stored_table,
+            first.format("%Y-%m-%d")
+        )
+    })
+    .collect()
 }
 
 /// Registers the rollups of a warehouse without a lake (tests and fixtures): nothing is
@@ -800,4 +831,33 @@ fn parquet_bytes(
         writer.write(batch).map_err(parquet)?;
     }
     writer.into_inner().map_err(parquet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warming_reads_the_56_local_dates_up_to_the_latest_of_every_stored_rollup() {
+        let latest = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let statements = warming_statements(latest);
+        assert_eq!(statements.len(), KIND_COUNT);
+        // 5 January to 1 March is 27 + 28 + 1 = 56 days.
+        for statement in &statements {
+            assert!(
+                statement.ends_with("WHERE local_date >= DATE '2026-01-05'"),
+                "{statement}"
+            );
+        }
+        for kind in &KINDS {
+            assert!(
+                statements
+                    .iter()
+                    .any(|s| s.contains(&format!("FROM {} ", kind.stored_table))),
+                "{} is read",
+                kind.stored_table
+            );
+        }
+        assert!(statements[KIND_COUNT - 1].contains("rollup_stored_wait_histogram_by_port"));
+    }
 }

@@ -743,6 +743,31 @@ mod tests {
         assert!(plan.contains("measure@"), "{plan}");
     }
 
+    #[tokio::test]
+    async fn warming_reads_the_latest_weeks_of_every_stored_rollup_into_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let location = landed(dir.path()).await;
+        let off = uncached(&location).await;
+        let expected = answers(&off).await;
+        let warmed = off.warm_rollup_cache().await.unwrap();
+        assert_eq!(
+            (warmed.objects, warmed.bytes),
+            (0, 0),
+            "a budget of 0 keeps nothing"
+        );
+
+        let warehouse = Warehouse::open(&location).await.unwrap();
+        let warmed = warehouse.warm_rollup_cache().await.unwrap();
+        // Two nights are well within the weeks read ahead: every object is held.
+        let objects = objects_below(&dir.path().join("lake").join("_rollups"));
+        assert_eq!(warmed.objects, objects);
+        assert_eq!(warehouse.rollup_cache().len(), objects);
+        assert_eq!(warmed.bytes, warehouse.rollup_cache().used());
+        assert!(warmed.bytes > 0);
+        std::fs::remove_dir_all(dir.path().join("lake").join("_rollups")).unwrap();
+        assert_eq!(answers(&warehouse).await, expected, "answers from memory");
+    }
+
     /// How many Parquet objects there are below `dir`.
     fn objects_below(dir: &std::path::Path) -> usize {
         let mut count = 0;
