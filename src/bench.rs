@@ -2,8 +2,8 @@
 //! suite (`tests/bench/suite.py`). Opening the lake and registering its tables and views
 //! happens once and is reported on its own line, and so is reading the latest weeks of
 //! rollups into the rollup cache, as `gerbang serve` does when it starts; each statement is
-//! then planned, run and collected `--runs` times, and only that is timed. It is a measurement aid, not a user
-//! command, so it is hidden from `--help`.
+//! then planned, run and collected `--runs` times, and only that is timed. It is a
+//! measurement aid, not a user command, so it is hidden from `--help`.
 //!
 //! The statements file holds `-- name: <name>` lines, each followed by one statement:
 //! ```sql

@@ -135,7 +135,6 @@ impl RollupCache {
     }
 }
 
-/// Drops the least recently used objects until `used` is within `budget`.
 /// The bytes `batch` holds. The batches of an object may be slices of one batch, so each
 /// counts its own rows' share rather than the whole buffers it points into.
 fn held_bytes(batch: &RecordBatch) -> usize {
@@ -151,6 +150,7 @@ fn held_bytes(batch: &RecordBatch) -> usize {
         .sum()
 }
 
+/// Drops the least recently used objects until `used` is within `budget`.
 fn evict(state: &mut State, budget: usize) {
     if state.used <= budget {
         return;

@@ -616,25 +616,21 @@ pub(crate) async fn register(
 pub const WARM_DAYS: u32 = 56;
 
 /// Statements that read every stored rollup object of the [`WARM_DAYS`] local dates up to
-/// `latest`, so that the rollup cache holds them before the dashboard's pages ask: the
-/// whole-port histograms last, as the pages read them most.
+/// `latest`, so that the rollup cache holds them before the dashboard's pages ask. They
+/// follow [`KINDS`], which ends with the whole-port histograms the pages read most: those
+/// are read last, and so are the last the cache would drop.
 pub(crate) fn warming_statements(latest: NaiveDate) -> Vec<String> {
     let first = latest - chrono::Days::new(u64::from(WARM_DAYS - 1));
-    [
-        "wait_histogram",
-        "crossings_hourly",
-        "wait_histogram_by_port",
-    ]
-    .iter()
-    .filter_map(|dir| KINDS.iter().find(|kind| kind.dir == *dir))
-    .map(|kind| {
-        format!(
-            "SELECT count(*) FROM {} WHERE local_date >= DATE '{}'",
-            kind.stored_table,
-            first.format("%Y-%m-%d")
-        )
-    })
-    .collect()
+    KINDS
+        .iter()
+        .map(|kind| {
+            format!(
+                "SELECT count(*) FROM {} WHERE local_date >= DATE '{}'",
+                kind.stored_table,
+                first.format("%Y-%m-%d")
+            )
+        })
+        .collect()
 }
 
 /// Registers the rollups of a warehouse without a lake (tests and fixtures): nothing is

@@ -314,12 +314,8 @@ impl TableProvider for RollupTable {
             .filter(|(_, keep)| *keep)
             .map(|(file, _)| file)
             .collect();
-        let schema = match projection {
-            Some(indices) => Arc::new(self.schema.project(indices)?),
-            None => Arc::clone(&self.schema),
-        };
         if kept.is_empty() {
-            return Ok(Arc::new(EmptyExec::new(schema)));
+            return Ok(Arc::new(EmptyExec::new(self.projected(projection)?)));
         }
         let from_memory = self.cache.takes(kept.iter().map(|f| f.bytes).sum());
         let batches = if from_memory {
@@ -389,6 +385,14 @@ impl TableProvider for RollupTable {
 }
 
 impl RollupTable {
+    /// The table's schema with only the `projection`'s columns.
+    fn projected(&self, projection: Option<&Vec<usize>>) -> Result<SchemaRef> {
+        Ok(match projection {
+            Some(indices) => Arc::new(self.schema.project(indices)?),
+            None => Arc::clone(&self.schema),
+        })
+    }
+
     /// A scan of decoded `batches`, spread over the session's partitions.
     fn memory_plan(
         &self,
@@ -397,10 +401,7 @@ impl RollupTable {
         projection: Option<&Vec<usize>>,
         limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let schema = match projection {
-            Some(indices) => Arc::new(self.schema.project(indices)?),
-            None => Arc::clone(&self.schema),
-        };
+        let schema = self.projected(projection)?;
         let target = state.config().target_partitions().max(1);
         let count = target.min(batches.len()).max(1);
         let mut partitions: Vec<Vec<RecordBatch>> = vec![Vec::new(); count];
